@@ -1,0 +1,90 @@
+# Two commands matter: `make reports` and `make test`. Both create the project
+# environment (.venv) on first use and rebuild it only when requirements.lock changes.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# src/ is imported from the repository root, whatever the working directory.
+export PYTHONPATH := $(CURDIR)
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 1500000000
+
+.PHONY: help env reports test test-fast lint lab bench run manifest standin lock clean distclean _reports
+
+help:
+	@echo "make reports   build every report into reports/ (creates .venv on first use)"
+	@echo "make test      run every test (unit, pipeline, browser)"
+	@echo "make run NB=<name> PARAMS=<file.yml>   run one pipeline notebook with other parameters"
+	@echo "make lab       JupyterLab on 127.0.0.1 with the project kernel"
+	@echo "make lint      ruff, notebook pairing and output checks"
+	@echo "make bench     benchmarks -> benchmarks/results/"
+	@echo "make manifest  re-record data/raw checksums after a deliberate raw-data change"
+	@echo "make standin   regenerate the labelled stand-in FOIA file (seeded)"
+	@echo "make clean     remove build outputs (keeps .venv)"
+
+env: $(STAMP)
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@$(PY) -m pip install -q --disable-pip-version-check "$$(grep "^uv==" requirements.lock)" 2>&1 | { grep -v "is ignored: it is neither" || true; }
+	@echo "installing requirements.lock into $(VENV)"
+	@$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	@echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/stca_repo.pth"
+	@$(PY) -m ipykernel install --sys-prefix --name stca-foia --display-name "Python (stca-foia)" >/dev/null
+	@touch $@
+
+lock:
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --universal --no-header -q
+
+# The notebook graph comes from pipeline.yml; the rules are generated from it.
+build/pipeline.mk: pipeline.yml src/pipeline.py $(STAMP)
+	@mkdir -p build
+	@$(PY) -m src.pipeline makefile > $@.tmp && mv $@.tmp $@
+
+reports: $(STAMP) build/pipeline.mk
+	@$(MAKE) -j$(JOBS) _reports
+
+ifneq ($(filter _reports,$(MAKECMDGOALS)),)
+include build/pipeline.mk
+_reports: $(PIPELINE_TARGETS)
+endif
+
+run: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make run NB=<pipeline name or notebook path> [PARAMS=file.yml]"; exit 2; }
+	$(PY) -m src.pipeline run "$(NB)" --adhoc $(if $(PARAMS),--params-file "$(PARAMS)")
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks notebooks
+	$(PY) -m src.notebooks check
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=. \
+	  --ServerApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+bench: $(STAMP)
+	$(PY) -m benchmarks.run
+
+manifest: $(STAMP)
+	$(PY) -m src.helpers write-manifest
+
+standin: $(STAMP)
+	$(PY) -m src.standin
+
+clean:
+	rm -rf build reports/*.html reports/figures data/processed/*
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,300 @@
+"""Small shared helpers: repository paths, atomic writes, the raw-data manifest,
+stand-in detection, and figure display with alt text.
+
+Everything here is imported by notebooks, the pipeline runner and tests alike, so
+paths are anchored at the repository root, never at the working directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW_DIR = ROOT / "data" / "raw"
+FOIA_DIR = RAW_DIR / "foia"
+CONTEXT_DIR = RAW_DIR / "context"
+PROCESSED_DIR = ROOT / "data" / "processed"
+REPORTS_DIR = ROOT / "reports"
+FIGURES_DIR = REPORTS_DIR / "figures"
+REFERENCES_DIR = ROOT / "references"
+MANIFEST_NAME = "MANIFEST.sha256"
+PROVENANCE_NOTE = "data/raw/PROVENANCE.md"
+FOIA_SUFFIXES = (".xlsx", ".csv")
+SIDECAR_SUFFIX = ".provenance.json"
+
+
+def repo_path(path: str | os.PathLike) -> Path:
+    """Return `path` as an absolute Path; relative paths are taken from the repository root."""
+    p = Path(path)
+    return p if p.is_absolute() else ROOT / p
+
+
+def relative_to_root(path: str | os.PathLike) -> str:
+    """Return `path` relative to the repository root when it lies inside it, else absolute."""
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(ROOT).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+# ---------------------------------------------------------------- atomic writes
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it onto `target` only if the block succeeds.
+
+    A crash or Ctrl-C inside the block leaves `target` as it was and removes the temporary file,
+    so no half-written output can look finished.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text_atomic(target: str | os.PathLike, text: str) -> Path:
+    """Write `text` (UTF-8, '\\n' line ends) to `target` atomically; return the target path."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+    return Path(target)
+
+
+def write_json_atomic(target: str | os.PathLike, data: object) -> Path:
+    """Write `data` as sorted, indented JSON to `target` atomically."""
+    return write_text_atomic(target, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def write_csv_atomic(frame, target: str | os.PathLike) -> Path:
+    """Write a DataFrame to CSV (no index, '\\n' line ends) atomically; return the target path."""
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, index=False, lineterminator="\n")
+    return Path(target)
+
+
+# ---------------------------------------------------------------- checksums and manifest
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Return the hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ManifestError(RuntimeError):
+    """data/raw does not match its checksum manifest."""
+
+
+def _manifest_files(raw_dir: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")
+    )
+
+
+def compute_manifest(raw_dir: str | os.PathLike = RAW_DIR) -> dict[str, str]:
+    """Return {relative posix path: sha256} for every file under `raw_dir` except the manifest."""
+    raw_dir = Path(raw_dir)
+    return {p.relative_to(raw_dir).as_posix(): sha256_file(p) for p in _manifest_files(raw_dir)}
+
+
+def read_manifest(raw_dir: str | os.PathLike = RAW_DIR) -> dict[str, str]:
+    """Parse `raw_dir/MANIFEST.sha256` (sha256sum format) into {path: sha256}."""
+    manifest = Path(raw_dir) / MANIFEST_NAME
+    entries: dict[str, str] = {}
+    for lineno, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        digest, sep, name = line.partition("  ")
+        if not sep or len(digest) != 64:
+            raise ManifestError(f"{manifest}:{lineno}: expected '<sha256>  <path>', got {line!r}")
+        entries[name] = digest
+    return entries
+
+
+def manifest_text(entries: dict[str, str]) -> str:
+    """Render manifest entries in `sha256sum -c` format, sorted by path."""
+    return "".join(f"{digest}  {name}\n" for name, digest in sorted(entries.items()))
+
+
+def verify_manifest(raw_dir: str | os.PathLike = RAW_DIR) -> dict[str, str]:
+    """Check every file under `raw_dir` against its manifest; return the entries when all match.
+
+    Raises ManifestError naming each changed, missing or unlisted file, and saying how to record a
+    deliberate change.
+    """
+    raw_dir = Path(raw_dir)
+    manifest = raw_dir / MANIFEST_NAME
+    if not manifest.exists():
+        raise ManifestError(
+            f"{manifest} is missing: the raw data cannot be verified. "
+            "Review data/raw, then run `make manifest` to record its checksums."
+        )
+    expected = read_manifest(raw_dir)
+    actual = compute_manifest(raw_dir)
+    problems = []
+    for name in sorted(set(expected) | set(actual)):
+        if name not in actual:
+            problems.append(f"missing: {name} (listed in the manifest, not on disk)")
+        elif name not in expected:
+            problems.append(f"not in manifest: {name}")
+        elif expected[name] != actual[name]:
+            problems.append(
+                f"changed: {name} (manifest {expected[name][:12]}…, file {actual[name][:12]}…)"
+            )
+    if problems:
+        raise ManifestError(
+            f"{raw_dir} does not match {manifest.name}:\n  - "
+            + "\n  - ".join(problems)
+            + "\nRaw data is read-only input. If you added or replaced a file on purpose (for "
+            "example the real FOIA release), review it and run `make manifest`; otherwise restore "
+            "the original files (git checkout -- data/raw)."
+        )
+    return expected
+
+
+def find_manifest_dir(path: str | os.PathLike) -> Path | None:
+    """Return the nearest folder at or above `path` holding a MANIFEST.sha256, or None."""
+    p = Path(path).resolve()
+    for folder in [p, *p.parents] if p.is_dir() else p.parents:
+        if (folder / MANIFEST_NAME).exists():
+            return folder
+    return None
+
+
+# ---------------------------------------------------------------- which FOIA file, and is it real?
+
+
+@dataclass(frozen=True)
+class DataStatus:
+    """What the FOIA input is: the labelled stand-in or a real release."""
+
+    path: Path
+    sha256: str
+    is_standin: bool
+    sidecar: dict
+
+    @property
+    def label(self) -> str:
+        return "stand-in (illustrative)" if self.is_standin else "FOIA release"
+
+
+def _sidecar_for(path: Path) -> Path:
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def resolve_foia_path(raw_path: str | os.PathLike) -> Path:
+    """Turn the `raw_path` parameter into one FOIA file.
+
+    A file is returned as it is. For a folder: a single file that is not the stand-in wins (the
+    real release dropped in beside it); with none, the stand-in is used; with several, the
+    choice is ambiguous and a ValueError lists them.
+    """
+    path = repo_path(raw_path)
+    if not path.exists():
+        raise FileNotFoundError(f"FOIA input not found: {path}")
+    if path.is_file():
+        return path
+    candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in FOIA_SUFFIXES)
+    if not candidates:
+        raise FileNotFoundError(f"no .xlsx or .csv file in {path}")
+    standins = [p for p in candidates if data_status(p).is_standin]
+    others = [p for p in candidates if p not in standins]
+    if len(others) == 1:
+        return others[0]
+    if len(others) > 1:
+        names = ", ".join(p.name for p in others)
+        raise ValueError(
+            f"{path} holds several FOIA files ({names}); pass raw_path=<one file> to choose"
+        )
+    return standins[0]
+
+
+def data_status(path: str | os.PathLike) -> DataStatus:
+    """Say whether `path` is the labelled stand-in: its sidecar must say so and match its bytes."""
+    path = Path(path)
+    digest = sha256_file(path)
+    sidecar_path = _sidecar_for(path)
+    sidecar: dict = {}
+    if sidecar_path.exists():
+        sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
+    is_standin = bool(sidecar.get("is_standin")) and sidecar.get("sha256") == digest
+    return DataStatus(path=path, sha256=digest, is_standin=is_standin, sidecar=sidecar)
+
+
+# ---------------------------------------------------------------- notebook display
+
+
+STANDIN_NOTICE_HTML = (
+    '<div class="standin-notice" role="note" '
+    'style="border:3px solid #b35806;background:#fff3e0;color:#3b1f00;padding:0.8em 1em;'
+    'margin:0.5em 0;font-size:1.05em">'
+    "<strong>Stand-in data.</strong> The USCIS FOIA spreadsheet behind the 2017 VICE News story "
+    "is not public. This report is built on a labelled stand-in file that matches every figure "
+    "the article published; all other values (most years, most nationalities, ports, dates) are "
+    "<em>illustrative</em> and must not be cited. "
+    '<a href="{provenance_href}">Read the provenance note</a>.</div>'
+)
+
+
+def provenance_href() -> str:
+    """Link target for the provenance note, relative to reports/ (the HTML's own folder)."""
+    return "../" + PROVENANCE_NOTE
+
+
+def show_data_notice(status: DataStatus) -> None:
+    """Display the stand-in notice in a notebook when `status` is the stand-in; else a one-liner."""
+    from IPython.display import HTML, Markdown, display
+
+    if status.is_standin:
+        display(HTML(STANDIN_NOTICE_HTML.format(provenance_href=provenance_href())))
+    else:
+        display(Markdown(f"Data: `{relative_to_root(status.path)}` (sha256 `{status.sha256[:12]}`)."))
+
+
+def show_figure(png_path: str | os.PathLike, alt: str) -> None:
+    """Display a saved PNG in a notebook with `alt` as its alt text (written into the HTML report)."""
+    from IPython.display import Image, display
+
+    if not alt or not alt.strip():
+        raise ValueError(f"alt text is required for {png_path}")
+    image = Image(filename=str(png_path))
+    display(image, metadata={"image/png": {"alt": alt.strip()}})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m src.helpers write-manifest` records data/raw checksums (a deliberate step)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["write-manifest"]:
+        raw_dir = Path(argv[1]) if len(argv) > 1 else RAW_DIR
+        entries = compute_manifest(raw_dir)
+        (raw_dir / MANIFEST_NAME).write_text(manifest_text(entries), encoding="utf-8")
+        print(f"recorded {len(entries)} files in {raw_dir / MANIFEST_NAME}")
+        return 0
+    print("usage: python -m src.helpers write-manifest [RAW_DIR]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

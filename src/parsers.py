@@ -1,0 +1,340 @@
+"""Field parsers for messy FOIA cells. Each takes a pandas Series and returns parsed values
+without looping over rows in Python: values are parsed column-wise, and labels are mapped
+once per distinct value, so a million-row file costs little more than its distinct labels.
+
+Unparseable input never raises: it comes back as a missing value or the `unknown` class, and
+the callers count and report it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+
+import pandas as pd
+import pycountry
+
+from src.helpers import REFERENCES_DIR
+
+# ---------------------------------------------------------------- text normalisation
+
+
+def normalize_text(value: object) -> str:
+    """Casefold, strip accents and punctuation, collapse spaces: 'Côte d’Ivoire ' -> 'cote d ivoire'."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^0-9a-z]+", " ", text.casefold())
+    return text.strip()
+
+
+def clean_cells(series: pd.Series) -> pd.Series:
+    """Return the series as strings with surrounding white space removed; blanks become <NA>."""
+    text = series.astype("str").str.strip()
+    text = text.mask(series.isna() | text.isin(["", "nan", "NaN", "None", "NaT"]))
+    return text.astype("str")
+
+
+# ---------------------------------------------------------------- redactions
+
+_B_CODE = r"\(?\s*b\s*\)?\s*\(?\s*[1-9]\s*\)?(?:\s*\(?\s*[a-f]\s*\)?)?"
+REDACTION_RE = re.compile(
+    rf"^\s*(?:{_B_CODE}(?:\s*(?:,|;|&|/|and)?\s*{_B_CODE})*"
+    r"|[\[(]?\s*(?:redacted|withheld|exempt)\s*[\])]?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_redaction(series: pd.Series) -> pd.Series:
+    """True where a cell holds a FOIA redaction code such as '(b)(6)', 'b7c' or '[REDACTED]'."""
+    text = clean_cells(series)
+    return text.str.fullmatch(REDACTION_RE.pattern, case=False).fillna(False).astype(bool)
+
+
+MISSING_MARKERS = {"unknown", "not available", "n a", "not recorded"}
+
+
+def blank_redactions(series: pd.Series) -> pd.Series:
+    """Replace redaction codes, blank cells and explicit 'unknown'/'n/a' or dash markers with
+    missing values; other cells are kept as stripped text."""
+    text = clean_cells(series)
+    marker = text.str.fullmatch(r"[-–—?]+").fillna(False) | text.str.casefold().str.replace(
+        r"[^a-z]+", " ", regex=True
+    ).str.strip().isin(MISSING_MARKERS).fillna(False)
+    return text.mask(is_redaction(text) | marker.astype(bool))
+
+
+# ---------------------------------------------------------------- headers
+
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "case_id": ("Case ID", "Case No.", "Case Number", "Record ID", "Case #", "Record Number"),
+    "screening_date": (
+        "Screening Date",
+        "Date of Screening",
+        "Interview Date",
+        "Receipt Date",
+        "Date",
+        "Threshold Screening Date",
+    ),
+    "fiscal_year": ("FY", "Fiscal Year"),
+    "citizenship": (
+        "Country of Citizenship",
+        "Citizenship",
+        "Nationality",
+        "Country of Nationality",
+        "COC",
+        "Country",
+    ),
+    "exception": (
+        "Exception",
+        "Exception Type",
+        "STCA Exception",
+        "Exception Claimed",
+        "Basis for Exception",
+        "Exception Basis",
+    ),
+    "expedited_removal": (
+        "Expedited Removal",
+        "ER",
+        "Placed in ER",
+        "Expedited Removal (Y/N)",
+        "Placed in Expedited Removal",
+    ),
+    "port_of_entry": ("Port of Entry", "POE", "Port"),
+}
+HEADER_LOOKUP: dict[str, str] = {
+    normalize_text(name): field for field, names in HEADER_SYNONYMS.items() for name in names
+}
+
+
+def header_field(label: object) -> str | None:
+    """Map one header cell to an output field name ('Case No.' -> 'case_id'), or None."""
+    return HEADER_LOOKUP.get(normalize_text(label))
+
+
+# ---------------------------------------------------------------- yes / no
+
+_YES = {"y", "yes", "true", "t", "1", "1 0", "x"}
+_NO = {"n", "no", "false", "f", "0", "0 0"}
+
+
+def parse_yes_no(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse Y/N, Yes/No, True/False, 1/0 in any case into a nullable boolean.
+
+    Returns (values, unrecognized): blank and redacted cells are <NA> and not flagged; any other
+    text that is not a yes/no is <NA> and flagged True in `unrecognized`.
+    """
+    text = blank_redactions(series)
+    norm = text.map(normalize_text, na_action="ignore")
+    values = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    values[norm.isin(_YES).fillna(False)] = True
+    values[norm.isin(_NO).fillna(False)] = False
+    unrecognized = text.notna() & values.isna()
+    return values, unrecognized.astype(bool)
+
+
+# ---------------------------------------------------------------- dates and years
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_SERIAL_RE = r"\d{4,6}(?:\.0+)?"
+_STRING_FORMATS = (
+    (r"\d{1,2}/\d{1,2}/\d{4}", "%m/%d/%Y"),
+    (r"\d{1,2}/\d{1,2}/\d{2}", "%m/%d/%y"),
+    (r"\d{1,2}-[A-Za-z]{3}-\d{4}", "%d-%b-%Y"),
+    (r"\d{1,2}-[A-Za-z]{3}-\d{2}", "%d-%b-%y"),
+    (r"\d{1,2} [A-Za-z]{3,9} \d{4}", "%d %B %Y"),
+    (r"[A-Za-z]{3,9} \d{1,2},? \d{4}", "%B %d %Y"),
+)
+
+
+def parse_dates(series: pd.Series) -> pd.Series:
+    """Parse mixed date cells into datetime64 (NaT where not a date).
+
+    Accepts Excel date cells (datetime objects), Excel serial numbers (e.g. 39500), ISO strings
+    (2008-02-21, with or without a time), M/D/YYYY and D-Mon-YYYY (and two-digit-year and
+    long-month variants). Each form is parsed with an explicit format, column-wise.
+    """
+    text = blank_redactions(series).str.replace(",", "", regex=False)
+    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us]")
+
+    iso = text.str.fullmatch(_ISO_RE).fillna(False).astype(bool)
+    if iso.any():
+        result[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce")
+
+    serial = text.str.fullmatch(_SERIAL_RE).fillna(False).astype(bool) & ~iso
+    if serial.any():
+        days = pd.to_numeric(text[serial], errors="coerce")
+        days = days.where((days >= 1) & (days <= 2958465))
+        result[serial] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+
+    for pattern, fmt in _STRING_FORMATS:
+        mask = text.str.fullmatch(pattern).fillna(False).astype(bool) & result.isna()
+        if mask.any():
+            result[mask] = pd.to_datetime(text[mask], format=fmt, errors="coerce")
+    return result
+
+
+def fiscal_year_of(dates: pd.Series) -> pd.Series:
+    """U.S. federal fiscal year of each date (FY N runs 1 Oct N-1 to 30 Sep N); <NA> for NaT."""
+    years = dates.dt.year.astype("Int64")
+    return years + (dates.dt.month >= 10).astype("Int64")
+
+
+def parse_fiscal_year(series: pd.Series) -> pd.Series:
+    """Parse fiscal-year cells ('FY2008', 'FY 08', '2008', 2008.0) into Int64 (<NA> if not a year)."""
+    text = blank_redactions(series)
+    digits = text.str.extract(r"^(?:FY|F\.Y\.|Fiscal Year)?\s*'?(\d{4}|\d{2})(?:\.0+)?$", flags=re.I)[0]
+    years = pd.to_numeric(digits, errors="coerce").astype("Int64")
+    years = years.where(years >= 100, years + 2000)
+    return years.where((years >= 1900) & (years <= 2100))
+
+
+def fiscal_year_from_sheet(sheet_name: str | None) -> int | None:
+    """Read a fiscal year from a sheet name such as 'FY2008' or 'FY 08 cases'; None if absent."""
+    if not sheet_name:
+        return None
+    match = re.search(r"\bFY\s*'?(\d{4}|\d{2})\b", str(sheet_name), re.I)
+    if not match:
+        return None
+    year = int(match.group(1))
+    return year + 2000 if year < 100 else year
+
+
+# ---------------------------------------------------------------- exceptions
+
+EXCEPTIONS = ("family_member", "unaccompanied_minor", "valid_status", "public_interest")
+UNKNOWN = "unknown"
+EXCEPTION_PATTERNS: dict[str, re.Pattern] = {
+    "family_member": re.compile(
+        r"\b(family|relatives?|anchor|spouse|parent|sibling|child(ren)?|son|daughter|brother"
+        r"|sister|aunt|uncle|niece|nephew|grand ?parent|legal guardian)\b"
+    ),
+    "unaccompanied_minor": re.compile(r"\b(unaccompanied|minor|uam|uac|juvenile)\b"),
+    "valid_status": re.compile(
+        r"\b(valid|visa|status|document|documents|lawful|permit|lpr|green card|parole)\b"
+    ),
+    "public_interest": re.compile(r"\b(public interest|pi|public)\b"),
+}
+
+
+@lru_cache(maxsize=4096)
+def classify_exception(label: str) -> str:
+    """Map one exception label to family_member, unaccompanied_minor, valid_status,
+    public_interest, or 'unknown' (no category, or more than one, matches)."""
+    norm = normalize_text(label)
+    hits = [name for name, pattern in EXCEPTION_PATTERNS.items() if pattern.search(norm)]
+    return hits[0] if len(hits) == 1 else UNKNOWN
+
+
+def parse_exceptions(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Classify exception labels. Returns (exception, unrecognized).
+
+    Blank or redacted cells become 'unknown' without a flag; text that matches no category (or
+    several) becomes 'unknown' and is flagged for the cleaning report.
+    """
+    text = blank_redactions(series)
+    classes = text.map(classify_exception, na_action="ignore")
+    unrecognized = text.notna() & (classes == UNKNOWN)
+    return classes.fillna(UNKNOWN).astype("str"), unrecognized.fillna(False).astype(bool)
+
+
+# ---------------------------------------------------------------- countries
+
+
+def _read_reference_csv(name: str) -> list[dict[str, str]]:
+    with open(REFERENCES_DIR / name, encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if not row[next(iter(row))].startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def country_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """Return (lookup, short_names).
+
+    lookup maps a normalised name or code to ISO alpha-3 (or '' for a recognised non-country such
+    as 'Stateless'); short_names maps alpha-3 to the short English name used in reports.
+    Built from pycountry plus references/country_overrides.csv, where the overrides win.
+    """
+    lookup: dict[str, str] = {}
+    short: dict[str, str] = {}
+    for country in pycountry.countries:
+        a3 = country.alpha_3
+        short[a3] = getattr(country, "common_name", None) or country.name
+        for attr in ("name", "common_name", "official_name", "alpha_2", "alpha_3"):
+            value = getattr(country, attr, None)
+            if value:
+                lookup.setdefault(normalize_text(value), a3)
+    for row in _read_reference_csv("country_overrides.csv"):
+        key = normalize_text(row["name"])
+        if row["kind"] == "short_name":
+            short[row["iso3"]] = row["name"]
+            lookup[key] = row["iso3"]
+        elif row["kind"] == "alias":
+            lookup[key] = row["iso3"]
+        elif row["kind"] == "not_a_country":
+            lookup[key] = ""
+            short["" + key] = row["name"]
+        else:
+            raise ValueError(f"country_overrides.csv: unknown kind {row['kind']!r} for {row['name']!r}")
+    return lookup, short
+
+
+@lru_cache(maxsize=8192)
+def lookup_country(label: str) -> tuple[str, str] | None:
+    """Map one country label to (short name, ISO alpha-3), or None if unrecognised.
+
+    Tries the label as written, then 'Korea, South' style inversions ('South Korea').
+    A recognised non-country ('Stateless') returns (name, '').
+    """
+    lookup, short = country_tables()
+    norm = normalize_text(label)
+    candidates = [norm]
+    if "," in str(label):
+        head, _, tail = str(label).partition(",")
+        candidates.append(normalize_text(f"{tail} {head}"))
+    for key in candidates:
+        if key in lookup:
+            iso3 = lookup[key]
+            return (short[iso3], iso3) if iso3 else (short[key], "")
+    return None
+
+
+UNKNOWN_COUNTRY = "Unknown"
+
+
+def parse_countries(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Canonicalise country labels. Returns (short_name, iso3, unrecognized).
+
+    Blank or redacted: name and iso3 empty (<NA>), not flagged. Unrecognised text: name
+    'Unknown', iso3 <NA>, flagged for the cleaning report.
+    """
+    text = blank_redactions(series)
+    distinct = pd.Series(text.dropna().unique())
+    matches = {value: lookup_country(value) for value in distinct}
+    name = text.map(lambda v: matches[v][0] if matches[v] else UNKNOWN_COUNTRY, na_action="ignore")
+    iso3 = text.map(lambda v: matches[v][1] if matches[v] else None, na_action="ignore")
+    iso3 = iso3.replace("", None)
+    unrecognized = text.notna() & (name == UNKNOWN_COUNTRY)
+    return name.astype("str"), iso3.astype("str"), unrecognized.fillna(False).astype(bool)
+
+
+# ---------------------------------------------------------------- totals and notes
+
+TOTAL_RE = re.compile(
+    r"^(?:(?:grand|sub) ?totals?|totals?|fy ?\d{2,4} totals?|totals? fy ?\d{2,4}"
+    r"|total (?:cases|records|persons|people|screenings))(?: \d+)?$"
+)
+
+
+def is_total_label(series: pd.Series) -> pd.Series:
+    """True where a cell is a total or subtotal label ('Total', 'Grand Total', 'FY 2008 Total:')."""
+    norm = clean_cells(series).map(normalize_text, na_action="ignore")
+    return norm.str.fullmatch(TOTAL_RE.pattern).fillna(False).astype(bool)
+
+
+def total_kind(label: str) -> str:
+    """'grand' for a grand total, else 'section' (a subtotal or a sheet/fiscal-year total)."""
+    return "grand" if normalize_text(label).startswith("grand") else "section"

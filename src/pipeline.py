@@ -1,0 +1,426 @@
+"""The notebook pipeline: pipeline.yml -> Makefile rules -> papermill runs -> HTML reports.
+
+Commands (run from make; `python -m src.pipeline --help`):
+  makefile          print the make rules for every report in pipeline.yml
+  run NAME          execute one report's notebook with papermill and export its two renderings
+  run NB --adhoc    the same with other parameters (--params-file), into build/adhoc/ only
+  index             write reports/index.html from pipeline.yml and the executed notebooks
+
+A run writes to build/running/ first; only a notebook that finished becomes build/executed/NAME.ipynb
+and reports/NAME.html. A failed one is kept in build/failed/ and its reports are removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from src.helpers import ROOT, atomic_path, relative_to_root, repo_path, write_text_atomic
+
+CONFIG = ROOT / "pipeline.yml"
+BUILD = ROOT / "build"
+TEMPLATES = ROOT / "templates"
+REPORTS = ROOT / "reports"
+INJECTED_CELL_ID = "injected-parameters"
+DEFAULT_TIMEOUT = 600
+# A change to the runner or the report template re-renders every report.
+RUNNER_FILES = ["src/pipeline.py", "templates/stca/index.html.j2", "templates/stca/conf.json"]
+
+
+@dataclass
+class Report:
+    """One entry of pipeline.yml: a notebook, its parameters, and what it reads and writes."""
+
+    name: str
+    notebook: str
+    title: str
+    summary: str
+    parameters: dict = field(default_factory=dict)
+    inputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    figures_dir: str | None = None
+    execution_timeout: int = DEFAULT_TIMEOUT
+
+    @property
+    def executed(self) -> Path:
+        return BUILD / "executed" / f"{self.name}.ipynb"
+
+    @property
+    def html(self) -> Path:
+        return REPORTS / f"{self.name}.html"
+
+    @property
+    def html_full(self) -> Path:
+        return REPORTS / f"{self.name}-full.html"
+
+    @property
+    def params_file(self) -> Path:
+        return BUILD / "params" / f"{self.name}.yml"
+
+
+class ConfigError(ValueError):
+    """pipeline.yml is malformed; the message names the entry and key."""
+
+
+def load_config(path: Path = CONFIG) -> list[Report]:
+    """Read pipeline.yml into Report entries, checking names, notebooks and keys."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    defaults = data.get("defaults", {})
+    reports: list[Report] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data.get("reports", [])):
+        where = f"{path.name}: reports[{i}]"
+        unknown = set(entry) - set(Report.__dataclass_fields__)
+        if unknown:
+            raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
+        for key in ("name", "notebook", "title", "summary"):
+            if not entry.get(key):
+                raise ConfigError(f"{where}: '{key}' is required")
+        if entry["name"] in seen:
+            raise ConfigError(f"{where}: duplicate name {entry['name']!r}")
+        seen.add(entry["name"])
+        if not repo_path(entry["notebook"]).exists():
+            raise ConfigError(f"{where}: notebook {entry['notebook']} does not exist")
+        merged = {**{k: v for k, v in defaults.items() if k != "parameters"}, **entry}
+        merged["parameters"] = {**defaults.get("parameters", {}), **entry.get("parameters", {})}
+        reports.append(Report(**merged))
+    return reports
+
+
+def get_report(name: str, reports: list[Report] | None = None) -> Report:
+    """The pipeline entry called `name` (KeyError listing the valid names otherwise)."""
+    reports = load_config() if reports is None else reports
+    for report in reports:
+        if report.name == name:
+            return report
+    raise KeyError(f"no report {name!r} in pipeline.yml; known: {', '.join(r.name for r in reports)}")
+
+
+# ---------------------------------------------------------------- make rules
+
+
+def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Expand folders into the files below them; return (files, folders) as root-relative paths."""
+    files, folders = [], []
+    for item in paths:
+        p = repo_path(item)
+        if p.is_dir():
+            folders.append(relative_to_root(p))
+            for sub in sorted(p.rglob("*")):
+                if sub.is_dir():
+                    folders.append(relative_to_root(sub))
+                elif not sub.name.startswith("."):
+                    files.append(relative_to_root(sub))
+        else:
+            files.append(relative_to_root(p))
+    return files, folders
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_text_atomic(path, text)
+
+
+def makefile_rules(reports: list[Report]) -> str:
+    """Make rules for every report: outputs as a grouped target that depends on the notebook,
+    its parameter file (rewritten only when the parameters change), its inputs and the env."""
+    lines = ["# Generated by `python -m src.pipeline makefile` from pipeline.yml. Do not edit.", ""]
+    watched: list[str] = []
+    executed = []
+    for report in reports:
+        _write_if_changed(report.params_file, yaml.safe_dump(report.parameters, sort_keys=True))
+        inputs, folders = _expand(report.inputs)
+        watched += folders
+        targets = [
+            relative_to_root(report.executed),
+            relative_to_root(report.html),
+            relative_to_root(report.html_full),
+            *report.outputs,
+        ]
+        prereqs = [report.notebook, relative_to_root(report.params_file), *inputs, *RUNNER_FILES,
+                   "$(STAMP)"]
+        lines.append(f"# {report.name}: {report.title}")
+        lines.append(" ".join(targets) + " &: " + " ".join(prereqs))
+        lines.append(f"\t@$(PY) -m src.pipeline run {report.name}")
+        lines.append("")
+        executed.append(relative_to_root(report.executed))
+    lines.append("reports/index.html: " + " ".join([*executed, "pipeline.yml", "src/pipeline.py",
+                                                    "templates/index.html.j2"]))
+    lines.append("\t@$(PY) -m src.pipeline index")
+    lines.append("")
+    lines.append("PIPELINE_TARGETS := reports/index.html " + " ".join(executed))
+    # A file added to or removed from an input folder regenerates these rules.
+    lines.append("build/pipeline.mk: " + " ".join(sorted(set(watched))))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- running one notebook
+
+
+class _CellProgress(logging.Filter):
+    """Keep papermill's 'Executing Cell N' lines (as progress) and warnings; drop cell output."""
+
+    def __init__(self, name: str, total: int):
+        super().__init__()
+        self.name_, self.total = name, total
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Executing Cell"):
+            number = message.removeprefix("Executing Cell").strip("- ")
+            record.msg, record.args = f"[{self.name_}] cell {number}/{self.total}", ()
+            return True
+        return record.levelno >= logging.WARNING
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _finalise_notebook(nb) -> None:
+    """Make the executed notebook deterministic: fixed id for papermill's injected cell, no
+    timestamps or durations in metadata."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = INJECTED_CELL_ID
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+    papermill_meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        papermill_meta.pop(key, None)
+
+
+def export_html(nb, report_name: str, title: str, notebook: str, parameters: dict,
+                published: Path, full: Path) -> None:
+    """Write the two renderings: `published` without code (with a parameters note) and `full`."""
+    from nbconvert import HTMLExporter
+
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    for target, with_code in ((published, False), (full, True)):
+        exporter = HTMLExporter(
+            template_name="stca",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=not with_code,
+            exclude_input_prompt=not with_code,
+            exclude_output_prompt=True,
+        )
+        other = (
+            {"href": full.name, "label": "Version with code"}
+            if not with_code
+            else {"href": published.name, "label": "Published version (no code)"}
+        )
+        resources = {
+            "metadata": {"name": report_name},
+            "stca": {
+                "parameters": parameters if not with_code else None,
+                "notebook": notebook,
+                "other_rendering": other,
+            },
+        }
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        write_text_atomic(target, body)
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        if path.exists():
+            path.unlink()
+
+
+def run_report(report: Report, adhoc: bool = False, extra_parameters: dict | None = None) -> int:
+    """Execute one notebook with papermill, then export its HTML. Returns a process exit code."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    parameters = {**report.parameters, **(extra_parameters or {})}
+    out_dir = BUILD / ("adhoc" if adhoc else "executed")
+    running = BUILD / "running" / f"{report.name}.ipynb"
+    failed = BUILD / "failed" / f"{report.name}.ipynb"
+    executed = out_dir / f"{report.name}.ipynb"
+    html = (out_dir / f"{report.name}.html") if adhoc else report.html
+    html_full = (out_dir / f"{report.name}-full.html") if adhoc else report.html_full
+    for folder in (running.parent, failed.parent, out_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    _remove(failed, running)
+
+    source = nbformat.read(repo_path(report.notebook), as_version=4)
+    n_cells = len(source.cells) + 1  # papermill counts every cell, plus its injected one
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_CellProgress(report.name, n_cells))
+    pm_logger = logging.getLogger("papermill")
+    pm_logger.addHandler(handler)
+    pm_logger.setLevel(logging.INFO)
+    pm_logger.propagate = False
+
+    _log(f"[{report.name}] ▶ {report.notebook} with {json.dumps(parameters, sort_keys=True)}")
+    started = time.monotonic()
+    try:
+        papermill.execute_notebook(
+            str(repo_path(report.notebook)),
+            str(running),
+            parameters=parameters,
+            kernel_name="python3",
+            language="python",
+            cwd=str(ROOT),
+            execution_timeout=report.execution_timeout,
+            log_output=True,
+            progress_bar=False,
+        )
+    except PapermillExecutionError as err:
+        os.replace(running, failed)
+        if not adhoc:
+            _remove(report.executed, report.html, report.html_full, REPORTS / "index.html")
+        first_line = (err.source or "").strip().splitlines()[:3]
+        _log(
+            f"[{report.name}] ✗ FAILED in {report.notebook}, cell {err.exec_count} "
+            f"(index {err.cell_index}):\n    " + "\n    ".join(first_line) + "\n"
+            f"  {err.ename}: {err.evalue}\n"
+            f"  The failed notebook, with the error marked, is kept at {relative_to_root(failed)}.\n"
+            f"  Its reports were removed so nothing stale looks current."
+        )
+        return 1
+    except BaseException:
+        # Ctrl-C, a timeout or a kernel death: leave nothing that looks finished.
+        if running.exists():
+            os.replace(running, failed)
+        if not adhoc:
+            _remove(report.executed, report.html, report.html_full, REPORTS / "index.html")
+        raise
+
+    nb = nbformat.read(running, as_version=4)
+    _finalise_notebook(nb)
+    missing = [out for out in ([] if adhoc else report.outputs) if not repo_path(out).exists()]
+    if missing:
+        os.replace(running, failed)
+        _remove(report.executed, report.html, report.html_full)
+        _log(f"[{report.name}] ✗ the notebook ran but did not write its declared outputs: {missing}")
+        return 1
+    export_html(nb, report.name, report.title, report.notebook, parameters, html, html_full)
+    with atomic_path(executed) as tmp:
+        nbformat.write(nb, str(tmp))
+    _remove(running)
+    now = time.time()
+    for out in [] if adhoc else report.outputs:  # make compares mtimes: mark outputs as current
+        os.utime(repo_path(out), (now, now))
+    _log(
+        f"[{report.name}] ✓ done in {time.monotonic() - started:.1f}s -> "
+        f"{relative_to_root(html)}"
+    )
+    return 0
+
+
+# ---------------------------------------------------------------- the index page
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def build_facts() -> dict:
+    """Git commit, its date (not the wall clock, so rebuilds match) and the raw-data checksums."""
+    from src.helpers import RAW_DIR, MANIFEST_NAME, sha256_file
+
+    summary_path = ROOT / "data" / "processed" / "cleaning_summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    manifest = RAW_DIR / MANIFEST_NAME
+    return {
+        "commit": _git("rev-parse", "--short=12", "HEAD") or "not a git checkout",
+        "commit_date": _git("show", "-s", "--format=%cI", "HEAD") or "unknown",
+        "foia_file": summary.get("source_file", "not built"),
+        "foia_sha256": summary.get("source_sha256", ""),
+        "is_standin": summary.get("is_standin", True),
+        "manifest_sha256": sha256_file(manifest) if manifest.exists() else "",
+    }
+
+
+def build_index(reports: list[Report]) -> Path:
+    """Write reports/index.html: each report's title, summary, both renderings, figure CSVs."""
+    import jinja2
+
+    from src.helpers import PROVENANCE_NOTE
+
+    entries = []
+    for report in reports:
+        figures = []
+        if report.figures_dir:
+            folder = repo_path(report.figures_dir)
+            figures = [relative_to_root(p) for p in sorted(folder.glob("*.csv"))]
+        entries.append(
+            {
+                "name": report.name,
+                "title": report.title,
+                "summary": report.summary,
+                "html": report.html.name if report.html.exists() else None,
+                "html_full": report.html_full.name if report.html_full.exists() else None,
+                "figure_csvs": [os.path.relpath(repo_path(f), REPORTS) for f in figures],
+                "parameters": report.parameters,
+            }
+        )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    html = env.get_template("index.html.j2").render(
+        reports=entries, facts=build_facts(), provenance_href="../" + PROVENANCE_NOTE
+    )
+    return write_text_atomic(REPORTS / "index.html", html)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m src.pipeline", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("makefile", help="print make rules generated from pipeline.yml")
+    run = sub.add_parser("run", help="execute one report")
+    run.add_argument("name", help="a report name from pipeline.yml, or (with --adhoc) a notebook path")
+    run.add_argument("--adhoc", action="store_true", help="write only to build/adhoc/")
+    run.add_argument("--params-file", help="YAML file of parameters (strings stay strings)")
+    sub.add_parser("index", help="write reports/index.html")
+    args = parser.parse_args(argv)
+
+    if args.command == "makefile":
+        sys.stdout.write(makefile_rules(load_config()))
+        return 0
+    if args.command == "index":
+        path = build_index(load_config())
+        _log(f"[index] ✓ {relative_to_root(path)}")
+        return 0
+    extra = {}
+    if args.params_file:
+        extra = yaml.safe_load(Path(args.params_file).read_text(encoding="utf-8")) or {}
+        if not isinstance(extra, dict):
+            parser.error(f"{args.params_file}: expected a mapping of parameter names to values")
+    try:
+        report = get_report(args.name)
+    except KeyError:
+        if not args.adhoc or not repo_path(args.name).exists():
+            raise
+        nb_path = relative_to_root(repo_path(args.name))
+        report = Report(name=Path(nb_path).stem, notebook=nb_path, title=Path(nb_path).stem,
+                        summary="ad hoc run")
+    return run_report(report, adhoc=args.adhoc, extra_parameters=extra)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

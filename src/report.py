@@ -1,0 +1,167 @@
+"""Tables and short notes the notebooks show. Functions that build tables return DataFrames (so
+tests can check them); `show_*` functions display HTML with every data value escaped, so a country
+name holding markup is shown as text and never runs."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+MAX_ROWS_SHOWN = 50
+
+
+def _display_html(html: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(html))
+
+
+def safe_html(template: str, **values) -> str:
+    """Fill `template` (trusted markup) with `values`, each HTML-escaped."""
+    return template.format(**{k: escape(str(v)) for k, v in values.items()})
+
+
+def show_source(summary: dict) -> None:
+    """One paragraph naming the input file, its checksum, format and the period it covers."""
+    encoding = f", {summary['encoding']}" if summary.get("encoding") else ""
+    checked = (
+        "checksums verified against data/raw/MANIFEST.sha256"
+        if summary.get("checksums_verified")
+        else "no checksum manifest covers this file: not verified"
+    )
+    _display_html(
+        safe_html(
+            "<p>Input <code>{file}</code> ({fmt}{enc}), SHA-256 <code>{sha}</code>; {checked}. "
+            "Period: {start} to {end}.</p>",
+            file=summary["source_file"],
+            fmt=summary.get("format", "?"),
+            enc=encoding,
+            sha=summary["source_sha256"],
+            checked=checked,
+            start=summary["period"]["start"],
+            end=summary["period"]["end"],
+        )
+    )
+
+
+ROW_LABELS = {
+    "preamble_rows": "Title rows above the header",
+    "header_rows": "Header rows",
+    "blank_rows": "Blank rows",
+    "total_rows": "Total and subtotal rows",
+    "note_rows": "Footnote rows",
+    "skipped_sheet_rows": "Rows in sheets without a data table",
+    "data_rows_read": "Data rows read",
+    "kept": "Rows kept (one per person)",
+    "rejected": "Rows rejected",
+}
+
+
+def row_accounting_table(summary: dict) -> pd.DataFrame:
+    """Rows of every kind the cleaner saw, with counts."""
+    rows = summary["rows"]
+    return pd.DataFrame(
+        {"rows": list(ROW_LABELS.values()), "count": [int(rows[k]) for k in ROW_LABELS]}
+    )
+
+
+def unaccounted_rows(summary: dict) -> int:
+    """Data rows read minus rows kept minus rows rejected: zero when nothing was lost."""
+    rows = summary["rows"]
+    return int(rows["data_rows_read"] - rows["kept"] - rows["rejected"])
+
+
+def show_balance(summary: dict) -> None:
+    """State the row invariant and whether it holds."""
+    rows = summary["rows"]
+    missing = unaccounted_rows(summary)
+    mark = "✓" if missing == 0 else "✗"
+    _display_html(
+        safe_html(
+            "<p><strong>{mark} {read} data rows read = {kept} kept + {rejected} rejected; "
+            "{missing} unaccounted for.</strong></p>",
+            mark=mark,
+            read=rows["data_rows_read"],
+            kept=rows["kept"],
+            rejected=rows["rejected"],
+            missing=missing,
+        )
+    )
+
+
+def sheets_table(summary: dict) -> pd.DataFrame:
+    """One row per sheet: what was found there and how its rows were counted."""
+    out = []
+    for sheet in summary["sheets"]:
+        out.append(
+            {
+                "sheet": sheet["sheet"] if sheet["sheet"] is not None else "(csv)",
+                "status": sheet["status"],
+                "header row": sheet.get("header_row", ""),
+                "data rows": sheet.get("data_rows_read", ""),
+                "totals": sheet.get("total_rows", ""),
+                "footnotes": sheet.get("note_rows", ""),
+                "columns used": ", ".join(f"{k} → {v}" for k, v in sheet.get("columns", {}).items()),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def total_checks_table(summary: dict) -> pd.DataFrame:
+    """Each total row in the source with the count it states and the records counted above it."""
+    checks = pd.DataFrame(summary["total_checks"], columns=["sheet", "row", "label", "stated", "counted", "ok"])
+    verdict = {True: "matches", False: "DOES NOT MATCH", None: "no count stated"}
+    checks["check"] = checks.pop("ok").map(verdict)
+    return checks
+
+
+def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
+    """The rejected rows (first MAX_ROWS_SHOWN), with location, reason and raw values."""
+    if rejected.empty:
+        return pd.DataFrame({"rejected rows": ["none"]})
+    return rejected.head(MAX_ROWS_SHOWN)
+
+
+def unrecognized_table(summary: dict) -> pd.DataFrame:
+    """Field, raw value and count for every value the parsers did not recognise."""
+    rows = [
+        {"field": fieldname, "value as written": item["value"], "rows": item["count"]}
+        for fieldname, items in summary["unrecognized"].items()
+        for item in items
+    ]
+    if not rows:
+        return pd.DataFrame({"unrecognised values": ["none: every label was recognised"]})
+    return pd.DataFrame(rows)
+
+
+def show_schema_result(summary: dict) -> None:
+    """A line saying the table passed its schema check (the cleaner raises when it does not)."""
+    schema = summary["schema"]
+    verdict = "passed" if schema["passed"] else "FAILED"
+    _display_html(
+        safe_html(
+            "<p>Schema check ({lib}): <strong>{verdict}</strong> for {n} rows and {c} columns.</p>",
+            lib=schema["validated_with"],
+            verdict=verdict,
+            n=summary["rows"]["kept"],
+            c=len(schema["columns"]),
+        )
+    )
+
+
+def dictionary_table(dictionary: dict[str, str], cases: pd.DataFrame) -> pd.DataFrame:
+    """Data dictionary: column, type, filled count and meaning."""
+    return pd.DataFrame(
+        {
+            "column": list(dictionary),
+            "type": [str(cases[c].dtype) for c in dictionary],
+            "filled": [int(cases[c].notna().sum()) for c in dictionary],
+            "meaning": list(dictionary.values()),
+        }
+    )
+
+
+def preview(cases: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The first `n` cleaned rows."""
+    return cases.head(n)
