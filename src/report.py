@@ -165,3 +165,68 @@ def dictionary_table(dictionary: dict[str, str], cases: pd.DataFrame) -> pd.Data
 def preview(cases: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The first `n` cleaned rows."""
     return cases.head(n)
+
+
+# ---------------------------------------------------------------- claims
+
+
+def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
+    """Number of claims per verdict."""
+    return {k: int(v) for k, v in verdicts["verdict"].value_counts().items()}
+
+
+def show_verdict_counts(verdicts: pd.DataFrame) -> None:
+    """One line: how many claims are supported, not supported, not checkable."""
+    counts = verdict_counts(verdicts)
+    _display_html(
+        safe_html(
+            "<p><strong>{n} claims: {s} supported, {u} not supported, {c} not checkable.</strong></p>",
+            n=len(verdicts),
+            s=counts.get("supported", 0),
+            u=counts.get("not supported", 0),
+            c=counts.get("not checkable", 0),
+        )
+    )
+
+
+def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Checkable claims: claim, expected, computed, verdict."""
+    checkable = verdicts[verdicts["verdict"] != "not checkable"]
+    table = checkable[["claim_id", "claim", "comparison", "expected", "computed", "verdict"]]
+    return table.rename(columns={"claim_id": "id"}).reset_index(drop=True)
+
+
+def not_checkable_table(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Claims the data cannot test, with the reason."""
+    table = verdicts[verdicts["verdict"] == "not checkable"][["claim_id", "claim", "note"]]
+    return table.rename(columns={"claim_id": "id", "note": "why not"}).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- context data
+
+
+def revisions_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Periods with a superseded value: first published vs current, with both sources."""
+    superseded = frame[frame["version"] == "superseded"]
+    current = frame[frame["version"] == "current"].set_index("period")
+    rows = []
+    for _, r in superseded.iterrows():
+        cur = current.loc[r["period"]]
+        rows.append(
+            {
+                "period": r["period"],
+                "first published": r["value"],
+                "published by": f"{r['publisher']} ({r['source_date']})",
+                "current value": cur["value"],
+                "current source": f"{cur['publisher']} ({cur['source_date']})",
+                "note": r["note"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sources_table(ctx: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every distinct source of the context tables: table, publisher, date, URL."""
+    from src.context import sources_table as _sources
+
+    return _sources(ctx)

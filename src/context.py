@@ -1,0 +1,97 @@
+"""Real, cited Canada-side figures from data/raw/context/ (see its README.md).
+
+Every row keeps its source; `current()` picks the value to use for each period, while superseded
+and alternative versions stay available for notes and tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from src.helpers import CONTEXT_DIR
+
+CONTEXT_FILES = {
+    "rcmp_monthly": "rcmp_interceptions_monthly.csv",
+    "rcmp_annual": "rcmp_interceptions_annual.csv",
+    "land_port_monthly": "land_port_claims_monthly.csv",
+    "land_port_annual": "land_port_claims_annual.csv",
+    "claims_annual": "asylum_claims_annual.csv",
+    "canada_bound_2013": "canada_bound_stca_2013.csv",
+}
+
+CONTEXT_SCHEMA = pa.DataFrameSchema(
+    {
+        "measure": pa.Column(str),
+        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2})?$")),
+        "region": pa.Column(str),
+        "value": pa.Column("int64", pa.Check.ge(0)),
+        "qualifier": pa.Column(str, pa.Check.isin(["", "more than", "about"]), nullable=True),
+        "version": pa.Column(str, pa.Check.isin(["current", "superseded", "alternative"])),
+        "source_url": pa.Column(str, pa.Check.str_matches(r"^https?://")),
+        "publisher": pa.Column(str, pa.Check.str_length(min_value=3)),
+        "source_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$")),
+        "note": pa.Column(str, nullable=True),
+    },
+    strict=True,
+    ordered=True,
+)
+
+
+def load_context(key: str, folder: Path = CONTEXT_DIR) -> pd.DataFrame:
+    """Read one context table by key (see CONTEXT_FILES), validated; every row keeps its source."""
+    path = Path(folder) / CONTEXT_FILES[key]
+    frame = pd.read_csv(path, dtype={"period": "str", "source_date": "str"}, keep_default_na=False)
+    frame["value"] = frame["value"].astype("int64")
+    return CONTEXT_SCHEMA.validate(frame, lazy=True)
+
+
+def current(frame: pd.DataFrame) -> pd.DataFrame:
+    """The `current` row of each period (ValueError if a period has none or several)."""
+    cur = frame[frame["version"] == "current"]
+    dupes = cur["period"][cur["period"].duplicated()]
+    if len(dupes):
+        raise ValueError(f"several current values for periods {sorted(set(dupes))}")
+    return cur.sort_values("period").reset_index(drop=True)
+
+
+def monthly_totals_by_year(monthly: pd.DataFrame) -> pd.Series:
+    """Sum of current monthly values per year (only years with all 12 months)."""
+    cur = current(monthly)
+    years = cur["period"].str[:4]
+    complete = years.value_counts()
+    sums = cur.groupby(years)["value"].sum()
+    return sums[complete.reindex(sums.index) == 12]
+
+
+def annual_value(frame: pd.DataFrame, year: int) -> int:
+    """The current value published for `year`."""
+    row = current(frame)
+    match = row[row["period"] == str(year)]
+    if match.empty:
+        raise KeyError(f"no current value for {year}")
+    return int(match["value"].iloc[0])
+
+
+def sum_months(frame: pd.DataFrame, first: str, last: str) -> int:
+    """Sum of current monthly values from period `first` to `last` (YYYY-MM, inclusive)."""
+    cur = current(frame)
+    return int(cur[(cur["period"] >= first) & (cur["period"] <= last)]["value"].sum())
+
+
+def sources_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Distinct (file, publisher, source_date, source_url) rows, for a report's source list."""
+    rows = []
+    for key, frame in frames.items():
+        for _, r in frame.drop_duplicates(["publisher", "source_url"]).iterrows():
+            rows.append(
+                {
+                    "table": CONTEXT_FILES.get(key, key),
+                    "publisher": r["publisher"],
+                    "date": r["source_date"],
+                    "url": r["source_url"],
+                }
+            )
+    return pd.DataFrame(rows)
