@@ -249,8 +249,10 @@ def classify_rows(body: pd.DataFrame) -> pd.Series:
     total = pd.Series(False, index=body.index)
     for col in cells.columns:
         total |= parsers.is_total_label(cells[col])
-    first_text = cells.bfill(axis=1).iloc[:, 0] if len(cells.columns) else pd.Series(dtype="str")
-    words = first_text.str.count(r"\S+").fillna(0)
+    joined = pd.Series("", index=body.index, dtype="str")
+    for col in cells.columns:  # a few columns: string concatenation stays vectorised
+        joined = joined + " " + cells[col].fillna("")
+    words = joined.str.count(r"\S+")
     note = (count == 1) & (words >= 3)
     kinds = pd.Series("data", index=body.index, dtype="str")
     kinds[note] = "note"

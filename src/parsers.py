@@ -140,7 +140,7 @@ def parse_yes_no(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_SERIAL_RE = r"\d{4,6}(?:\.0+)?"
+_SERIAL_RE = r"\d{5}(?:\.\d+)?"  # 5 digits: 1927-2173; a bare 4-digit number is a year
 _STRING_FORMATS = (
     (r"\d{1,2}/\d{1,2}/\d{4}", "%m/%d/%Y"),
     (r"\d{1,2}/\d{1,2}/\d{2}", "%m/%d/%y"),
@@ -168,8 +168,7 @@ def parse_dates(series: pd.Series) -> pd.Series:
     serial = text.str.fullmatch(_SERIAL_RE).fillna(False).astype(bool) & ~iso
     if serial.any():
         days = pd.to_numeric(text[serial], errors="coerce")
-        days = days.where((days >= 1) & (days <= 2958465))
-        result[serial] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+        result[serial] = EXCEL_EPOCH + pd.to_timedelta(days.floordiv(1), unit="D")
 
     for pattern, fmt in _STRING_FORMATS:
         mask = text.str.fullmatch(pattern).fillna(False).astype(bool) & result.isna()
@@ -331,7 +330,7 @@ TOTAL_RE = re.compile(
 
 def is_total_label(series: pd.Series) -> pd.Series:
     """True where a cell is a total or subtotal label ('Total', 'Grand Total', 'FY 2008 Total:')."""
-    norm = clean_cells(series).map(normalize_text, na_action="ignore")
+    norm = clean_cells(series).map(normalize_text, na_action="ignore").astype("str")
     return norm.str.fullmatch(TOTAL_RE.pattern).fillna(False).astype(bool)
 
 

@@ -1,0 +1,94 @@
+"""Raw-data safety: atomic writes, the checksum manifest, stand-in detection, and a stand-in that
+anyone can regenerate byte for byte."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import STANDIN
+from src import helpers, standin
+from src.helpers import ManifestError
+
+
+def test_atomic_write_leaves_target_untouched_on_error(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), helpers.atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_committed_manifest_matches_data_raw():
+    entries = helpers.verify_manifest()
+    assert "foia/uscis_stca_foia_standin.xlsx" in entries
+    assert len(entries) == len(helpers.compute_manifest())
+
+
+def test_manifest_reports_each_kind_of_change(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "a.csv").write_text("1")
+    (raw / "sub" / "b.csv").write_text("2")
+    (raw / helpers.MANIFEST_NAME).write_text(helpers.manifest_text(helpers.compute_manifest(raw)))
+    helpers.verify_manifest(raw)
+    (raw / "a.csv").write_text("changed")
+    (raw / "sub" / "b.csv").unlink()
+    (raw / "new.csv").write_text("3")
+    with pytest.raises(ManifestError) as err:
+        helpers.verify_manifest(raw)
+    text = str(err.value)
+    assert "changed: a.csv" in text and "missing: sub/b.csv" in text and "not in manifest: new.csv" in text
+    assert "make manifest" in text
+
+
+def test_missing_manifest_is_an_error(tmp_path):
+    with pytest.raises(ManifestError, match="MANIFEST.sha256 is missing"):
+        helpers.verify_manifest(tmp_path)
+
+
+def test_standin_is_detected_and_a_copy_that_differs_is_not(tmp_path):
+    assert helpers.data_status(STANDIN).is_standin
+    copy = tmp_path / STANDIN.name
+    copy.write_bytes(STANDIN.read_bytes() + b"\0")
+    shutil.copy(STANDIN.with_name(STANDIN.stem + helpers.SIDECAR_SUFFIX), tmp_path)
+    assert not helpers.data_status(copy).is_standin  # a sidecar only vouches for its own bytes
+
+
+def test_resolve_prefers_a_real_release_beside_the_standin(tmp_path):
+    shutil.copy(STANDIN, tmp_path)
+    shutil.copy(STANDIN.with_name(STANDIN.stem + helpers.SIDECAR_SUFFIX), tmp_path)
+    assert helpers.resolve_foia_path(tmp_path).name == STANDIN.name
+    (tmp_path / "real_release.xlsx").write_bytes(b"PK")
+    assert helpers.resolve_foia_path(tmp_path).name == "real_release.xlsx"
+    (tmp_path / "second.csv").write_text("x")
+    with pytest.raises(ValueError, match="several FOIA files"):
+        helpers.resolve_foia_path(tmp_path)
+
+
+def test_standin_regenerates_byte_for_byte(tmp_path):
+    xlsx, meta = standin.generate(tmp_path)
+    assert xlsx.read_bytes() == STANDIN.read_bytes()
+    committed = json.loads(STANDIN.with_name(STANDIN.stem + helpers.SIDECAR_SUFFIX).read_text())
+    assert json.loads(meta.read_text()) == committed
+
+
+def test_sidecar_marks_pinned_and_illustrative_years():
+    sidecar = helpers.data_status(STANDIN).sidecar
+    assert sidecar["is_standin"] is True
+    assert sidecar["year_status"]["2016"] == sidecar["year_status"]["2017"] == "pinned"
+    assert sidecar["year_status"]["2008"] == "bound"
+    assert sidecar["year_status"]["2012"] == "illustrative"
+    assert all(p["source"]["url"].startswith("https://www.vice.com/") for p in sidecar["pinned"])
+    assert sidecar["data_cutoff"] == "2017-03-31"
+
+
+def test_standin_people_match_the_pinned_counts():
+    people = standin.make_people()
+    assert len(people) == 466
+    assert sum(p["citizenship"].strip().lower() == "canada" for p in people) == 55
+    assert sum(p["expedited_removal"] is True for p in people) > 60
