@@ -28,7 +28,6 @@ period_end = "2017-03-31"  # last date the release covers; later dates are rejec
 strict = False  # True: unknown countries or exception labels stop the build
 
 # %%
-import pandas as pd
 from IPython.display import display
 
 from src import clean, helpers, report

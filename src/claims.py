@@ -38,8 +38,9 @@ def ratio_canada_to_us_2013(cases: pd.DataFrame, ctx: dict[str, pd.DataFrame]) -
     return float("inf") if us == 0 else canada / us
 
 
-def rcmp_interceptions_ratio(cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], year: int,
-                             base_year: int) -> float:
+def rcmp_interceptions_ratio(
+    cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], year: int, base_year: int
+) -> float:
     """RCMP interceptions in `year` / in `base_year` (annual current values)."""
     return context.annual_value(ctx["rcmp_annual"], year) / context.annual_value(
         ctx["rcmp_annual"], base_year
@@ -94,7 +95,9 @@ def load_ledger(path: Path = LEDGER) -> pd.DataFrame:
     if list(ledger.columns) != LEDGER_COLUMNS:
         raise ValueError(f"{path}: columns {list(ledger.columns)}, expected {LEDGER_COLUMNS}")
     if ledger["claim_id"].duplicated().any():
-        raise ValueError(f"{path}: duplicate claim_id {sorted(ledger['claim_id'][ledger['claim_id'].duplicated()])}")
+        raise ValueError(
+            f"{path}: duplicate claim_id {sorted(ledger['claim_id'][ledger['claim_id'].duplicated()])}"
+        )
     for i, row in ledger.iterrows():
         where = f"{path.name} row {i + 2} ({row['claim_id']})"
         if row["checkable"] not in ("yes", "no"):
@@ -116,8 +119,9 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def evaluate_claims(ledger: pd.DataFrame, cases: pd.DataFrame,
-                    ctx: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+def evaluate_claims(
+    ledger: pd.DataFrame, cases: pd.DataFrame, ctx: dict[str, pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """Evaluate every ledger row; return claim_id, claim, comparison, expected, computed, verdict,
     source and note (computed and expected as display text)."""
     ctx = ctx if ctx is not None else {k: context.load_context(k) for k in context.CONTEXT_FILES}
@@ -149,8 +153,9 @@ def evaluate_claims(ledger: pd.DataFrame, cases: pd.DataFrame,
             else:
                 shown = _fmt(computed)
             ok = compare(computed, row["comparison"], expected, k=k)
-            out.update(expected=_fmt(expected), computed=shown,
-                       verdict=SUPPORTED if ok else NOT_SUPPORTED)
+            out.update(
+                expected=_fmt(expected), computed=shown, verdict=SUPPORTED if ok else NOT_SUPPORTED
+            )
         rows.append(out)
     return pd.DataFrame(rows)
 
@@ -169,5 +174,6 @@ def require_supported(verdicts: pd.DataFrame) -> None:
             for r in failed.itertuples()
         ]
         raise ClaimsNotSupported(
-            f"{len(failed)} checkable claim(s) not supported by the data:\n  - " + "\n  - ".join(lines)
+            f"{len(failed)} checkable claim(s) not supported by the data:\n  - "
+            + "\n  - ".join(lines)
         )

@@ -105,7 +105,9 @@ def read_tables(path: str | Path) -> tuple[list[RawTable], dict]:
     if not path.exists():
         raise CleaningError(f"{path}: file not found")
     if path.stat().st_size == 0:
-        raise CleaningError(f"{path}: the file is empty (0 bytes); expected an .xlsx or .csv export")
+        raise CleaningError(
+            f"{path}: the file is empty (0 bytes); expected an .xlsx or .csv export"
+        )
     with open(path, "rb") as fh:
         head = fh.read(2048)
     kind = _sniff_kind(path, head)
@@ -293,7 +295,9 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str)
     records = pd.DataFrame(index=data.index)
     for name in FIELDS:
         col = header.columns.get(name)
-        records[f"raw_{name}"] = data[col] if col is not None else pd.Series(pd.NA, index=data.index)
+        records[f"raw_{name}"] = (
+            data[col] if col is not None else pd.Series(pd.NA, index=data.index)
+        )
     records["source_file"] = file_label
     records["source_sheet"] = table.sheet if table.sheet is not None else ""
     records["source_row"] = body_rows.loc[data.index].astype("int64")
@@ -305,7 +309,9 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str)
     last_section_cum = 0
     for idx in kinds.index[kinds == "total"]:
         row = body.loc[idx]
-        label = next(str(v) for v in row if pd.notna(v) and parsers.is_total_label(pd.Series([v]))[0])
+        label = next(
+            str(v) for v in row if pd.notna(v) and parsers.is_total_label(pd.Series([v]))[0]
+        )
         kind = parsers.total_kind(label)
         counted = int(cumulative.loc[idx])
         if kind == "section":
@@ -333,7 +339,11 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str)
         "data_rows_read": int((kinds == "data").sum()),
     }
     notes = [
-        {"sheet": table.sheet, "row": int(body_rows.loc[i]), "text": str(body.loc[i].dropna().iloc[0])}
+        {
+            "sheet": table.sheet,
+            "row": int(body_rows.loc[i]),
+            "text": str(body.loc[i].dropna().iloc[0]),
+        }
         for i in kinds.index[kinds == "note"]
     ]
     return records, counts, totals, notes
@@ -345,7 +355,9 @@ def _unrecognized_list(raw: pd.Series, flags: pd.Series) -> list[dict]:
     return [{"value": str(v), "count": int(n)} for v, n in sorted(counts.items())]
 
 
-def build_cases(records: pd.DataFrame, period_end: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def build_cases(
+    records: pd.DataFrame, period_end: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Parse raw field columns into the output table; return (cases, rejected, details)."""
     dates = parsers.parse_dates(records["raw_screening_date"])
     date_text = parsers.blank_redactions(records["raw_screening_date"])
@@ -381,8 +393,10 @@ def build_cases(records: pd.DataFrame, period_end: pd.Timestamp) -> tuple[pd.Dat
     late = dates > period_end
     reason[early] = f"date before the STCA took effect ({STCA_START.date()})"
     reason[late] = f"date after the data cutoff ({period_end.date()})"
-    fy_out = dates.isna() & fiscal_year.notna() & (
-        (fiscal_year < period_start_fy) | (fiscal_year > period_end_fy)
+    fy_out = (
+        dates.isna()
+        & fiscal_year.notna()
+        & ((fiscal_year < period_start_fy) | (fiscal_year > period_end_fy))
     )
     reason[fy_out.fillna(False)] = (
         f"fiscal year outside the data period (FY{period_start_fy}-FY{period_end_fy})"
@@ -392,7 +406,8 @@ def build_cases(records: pd.DataFrame, period_end: pd.Timestamp) -> tuple[pd.Dat
     dup = pending & ~generated & case_id.where(pending).duplicated(keep="first") & case_id.notna()
     if dup.any():
         first_row = (
-            records.loc[pending & ~generated].groupby(case_id[pending & ~generated], sort=False)
+            records.loc[pending & ~generated]
+            .groupby(case_id[pending & ~generated], sort=False)
             .agg(sheet=("source_sheet", "first"), row=("source_row", "first"))
         )
         where = case_id[dup].map(
@@ -401,7 +416,9 @@ def build_cases(records: pd.DataFrame, period_end: pd.Timestamp) -> tuple[pd.Dat
         reason[dup] = "duplicate case_id " + case_id[dup] + " (first seen at " + where + ")"
 
     rejected_mask = reason.notna()
-    port = parsers.blank_redactions(records["raw_port_of_entry"]).str.replace(r"\s+", " ", regex=True)
+    port = parsers.blank_redactions(records["raw_port_of_entry"]).str.replace(
+        r"\s+", " ", regex=True
+    )
 
     cases = pd.DataFrame(
         {
@@ -467,7 +484,8 @@ def clean_foia(
 
     all_records, sheets, totals, notes = [], [], [], []
     row_counts = dict.fromkeys(
-        ["preamble_rows", "header_rows", "blank_rows", "total_rows", "note_rows", "data_rows_read"], 0
+        ["preamble_rows", "header_rows", "blank_rows", "total_rows", "note_rows", "data_rows_read"],
+        0,
     )
     skipped_rows = 0
     for table in tables:
@@ -475,8 +493,12 @@ def clean_foia(
         if header is None:
             filled = int(table.grid.notna().any(axis=1).sum())
             sheets.append(
-                {"sheet": table.sheet, "status": "skipped: no header row found", "rows": len(table.grid),
-                 "filled_rows": filled}
+                {
+                    "sheet": table.sheet,
+                    "status": "skipped: no header row found",
+                    "rows": len(table.grid),
+                    "filled_rows": filled,
+                }
             )
             skipped_rows += len(table.grid)
             continue
@@ -503,7 +525,11 @@ def clean_foia(
             }
         )
     if not all_records:
-        where = ", ".join(repr(s["sheet"]) for s in sheets) if tables[0].sheet is not None else "the file"
+        where = (
+            ", ".join(repr(s["sheet"]) for s in sheets)
+            if tables[0].sheet is not None
+            else "the file"
+        )
         raise CleaningError(
             f"{path}: no recognisable header row in {where}. Expected a row naming at least two of: "
             + "; ".join(f"{k} ({', '.join(v[:3])}…)" for k, v in parsers.HEADER_SYNONYMS.items())
@@ -544,7 +570,9 @@ def clean_foia(
         problems = []
         for fieldname in ("citizenship", "exception"):
             for item in unknown[fieldname]:
-                problems.append(f"unrecognised {fieldname} {item['value']!r} ({item['count']} rows)")
+                problems.append(
+                    f"unrecognised {fieldname} {item['value']!r} ({item['count']} rows)"
+                )
         for t in bad_totals:
             problems.append(
                 f"sheet {t['sheet']!r} row {t['row']}: {t['label']!r} states {t['stated']}, "
@@ -569,8 +597,10 @@ def clean_foia(
         "rejections_by_reason": {
             str(k): int(v)
             for k, v in sorted(
-                rejected["reason"].str.replace(r"duplicate case_id .*", "duplicate case_id", regex=True)
-                .value_counts().items()
+                rejected["reason"]
+                .str.replace(r"duplicate case_id .*", "duplicate case_id", regex=True)
+                .value_counts()
+                .items()
             )
         },
         "schema": {"validated_with": "pandera", "columns": OUTPUT_COLUMNS, "passed": True},
@@ -579,7 +609,9 @@ def clean_foia(
     return CleaningResult(cases=cases, rejected=rejected, summary=summary)
 
 
-def write_outputs(result: CleaningResult, processed_dir: str | Path = PROCESSED_DIR) -> dict[str, Path]:
+def write_outputs(
+    result: CleaningResult, processed_dir: str | Path = PROCESSED_DIR
+) -> dict[str, Path]:
     """Write stca_cases.csv, rejected_rows.csv and cleaning_summary.json atomically; return paths."""
     out = repo_path(processed_dir)
     paths = {

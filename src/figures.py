@@ -36,7 +36,9 @@ ELECTION = pd.Timestamp("2016-11-08")
 def set_style() -> None:
     """Fixed seaborn theme and the settings that make SVG output reproducible."""
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE, font="DejaVu Sans")
-    matplotlib.rcParams.update({"svg.hashsalt": "stca-foia", "svg.fonttype": "path", "figure.dpi": 100})
+    matplotlib.rcParams.update(
+        {"svg.hashsalt": "stca-foia", "svg.fonttype": "path", "figure.dpi": 100}
+    )
 
 
 @dataclass
@@ -67,8 +69,12 @@ def _source_line(fig: Figure, source: str) -> None:
 
 
 def _finish(fig: Figure, ax, title: str, source: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(textwrap.fill(title, width=int(fig.get_figwidth() * 8)), loc="left",
-                 fontsize=13, fontweight="bold")
+    ax.set_title(
+        textwrap.fill(title, width=int(fig.get_figwidth() * 8)),
+        loc="left",
+        fontsize=13,
+        fontweight="bold",
+    )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     _source_line(fig, source)
@@ -90,6 +96,10 @@ def save_chart(chart: Chart, out_dir: str | Path) -> dict[str, str]:
     """Write `<name>.png`, `<name>.svg` and `<name>.csv` into out_dir atomically; return paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # Settle the constrained layout once, then freeze it: every later save draws the same picture.
+    if chart.figure.get_layout_engine() is not None:
+        chart.figure.draw_without_rendering()
+        chart.figure.set_layout_engine("none")
     paths = {}
     for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
         target = out / f"{chart.name}.{ext}"
@@ -113,12 +123,20 @@ def partial_years(period_end: str, basis: str) -> set[int]:
     """The year (calendar or fiscal) that the data's cutoff cuts short; empty if it ends one."""
     end = pd.Timestamp(period_end)
     if basis == "fiscal":
-        return set() if (end.month, end.day) == (9, 30) else {end.year + (1 if end.month >= 10 else 0)}
+        return (
+            set() if (end.month, end.day) == (9, 30) else {end.year + (1 if end.month >= 10 else 0)}
+        )
     return set() if (end.month, end.day) == (12, 31) else {end.year}
 
 
-def year_table(cases: pd.DataFrame, basis: str, first: int, last: int,
-               year_status: dict[str, str] | None, partial_years: set[int]) -> pd.DataFrame:
+def year_table(
+    cases: pd.DataFrame,
+    basis: str,
+    first: int,
+    last: int,
+    year_status: dict[str, str] | None,
+    partial_years: set[int],
+) -> pd.DataFrame:
     """Cases per year in [first, last] with each year's data status and partial-year flag.
 
     year_status (from the stand-in sidecar, calendar years) marks values as pinned, bound or
@@ -156,13 +174,27 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str, stand
             ax.patches[i].set_linewidth(1.5)
             ax.patches[i].set_edgecolor("#333333")
         bold = row["year"] in set(top["year"])
-        ax.annotate(label, (i, row["cases"]), xytext=(0, 3), textcoords="offset points", ha="center",
-                    va="bottom", fontsize=9 if bold else 8, fontweight="bold" if bold else "normal")
+        ax.annotate(
+            label,
+            (i, row["cases"]),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9 if bold else 8,
+            fontweight="bold" if bold else "normal",
+        )
     bound = table[table["status"] == "bound"] if standin else table.iloc[0:0]
     if len(bound):
         first, last = years.index(str(bound["year"].min())), years.index(str(bound["year"].max()))
-        ax.annotate("article: over 100 in each", ((first + last) / 2, bound["cases"].max()),
-                    xytext=(0, 20), textcoords="offset points", ha="center", fontsize=9)
+        ax.annotate(
+            "article: over 100 in each",
+            ((first + last) / 2, bound["cases"].max()),
+            xytext=(0, 20),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
     ax.set_ylim(0, table["cases"].max() * 1.3 + 1)
     peak = sorted(int(y) for y in top["year"])
     full = table[~table["partial_year"]]
@@ -176,8 +208,12 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str, stand
     if standin:
         handles = [
             Patch(facecolor=MAIN, edgecolor=MAIN, label="count stated in the article"),
-            Patch(facecolor=ILLUSTRATIVE_FACE, edgecolor=MAIN, hatch=ILLUSTRATIVE_HATCH,
-                  label="illustrative stand-in value (no published count)"),
+            Patch(
+                facecolor=ILLUSTRATIVE_FACE,
+                edgecolor=MAIN,
+                hatch=ILLUSTRATIVE_HATCH,
+                label="illustrative stand-in value (no published count)",
+            ),
         ]
         ax.legend(handles=handles, loc="upper right", frameon=True, fontsize=9)
     source = FOIA_SOURCE + (". " + STANDIN_SOURCE if standin else "")
@@ -188,8 +224,16 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str, stand
         f"Bar chart of people from Canada screened at U.S. land ports under STCA exceptions, by "
         f"{kind}, {table['year'].iloc[0]} to {table['year'].iloc[-1]}. Counts: {listing}. "
         f"The highest are {peak[0]} and {peak[1]}."
-        + (f" {table[table['partial_year']]['year'].tolist()} is partial, to {period_end}." if table['partial_year'].any() else "")
-        + (" Hatched bars are illustrative stand-in values, not published figures." if standin else "")
+        + (
+            f" {table[table['partial_year']]['year'].tolist()} is partial, to {period_end}."
+            if table["partial_year"].any()
+            else ""
+        )
+        + (
+            " Hatched bars are illustrative stand-in values, not published figures."
+            if standin
+            else ""
+        )
     )
     return Chart("cases_per_year", fig, table, title, alt)
 
@@ -215,13 +259,25 @@ def chart_exceptions(cases: pd.DataFrame, standin: bool) -> Chart:
     pair = ["family_member", "public_interest"]
     data["highlighted"] = data["exception"].isin(pair)
     fig, ax = _new_figure(9, 4.2)
-    sns.barplot(x=data["share"].tolist(), y=data["label"].tolist(), ax=ax, color=MAIN,
-                errorbar=None, orient="h")
+    sns.barplot(
+        x=data["share"].tolist(),
+        y=data["label"].tolist(),
+        ax=ax,
+        color=MAIN,
+        errorbar=None,
+        orient="h",
+    )
     faces = [MAIN if h else MUTED for h in data["highlighted"]]
     _style_bars(ax, [False] * len(data), faces)
     for i, row in data.iterrows():
-        ax.annotate(f"{row['share']:.0%} ({row['cases']})", (row["share"], i), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=9)
+        ax.annotate(
+            f"{row['share']:.0%} ({row['cases']})",
+            (row["share"], i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     ax.set_xlim(0, data["share"].max() * 1.25)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     combined = metrics.share_of_exceptions(cases, pair)
@@ -230,8 +286,11 @@ def chart_exceptions(cases: pd.DataFrame, standin: bool) -> Chart:
     else:
         title = f"{combined:.0%} of cases used the family-member or public-interest exception"
     source = FOIA_SOURCE + (
-        ". " + STANDIN_SOURCE + "; only the family+public majority is published, the split is illustrative"
-        if standin else ""
+        ". "
+        + STANDIN_SOURCE
+        + "; only the family+public majority is published, the split is illustrative"
+        if standin
+        else ""
     )
     _finish(fig, ax, title, source, "Share of all cases", "")
     listing = "; ".join(f"{r.label}: {r.share:.0%} ({r.cases})" for r in data.itertuples())
@@ -252,8 +311,9 @@ CITIZENS_NOTE = (
 )
 
 
-def chart_nationalities(cases: pd.DataFrame, top_k: int, standin: bool,
-                        pinned_countries: set[str] | None = None) -> Chart:
+def chart_nationalities(
+    cases: pd.DataFrame, top_k: int, standin: bool, pinned_countries: set[str] | None = None
+) -> Chart:
     """Largest citizenship groups, Canada called out in a second colour, with the note on why
     Canadians appear at all. Under the stand-in, groups whose counts no source gives are hatched."""
     counts = metrics.citizenship_counts(cases)
@@ -266,23 +326,43 @@ def chart_nationalities(cases: pd.DataFrame, top_k: int, standin: bool,
         for c in data["citizenship"]
     ]
     fig, ax = _new_figure(9, 5.6)
-    sns.barplot(x=data["cases"].tolist(), y=data["citizenship"].tolist(), ax=ax, color=MAIN,
-                errorbar=None, orient="h")
+    sns.barplot(
+        x=data["cases"].tolist(),
+        y=data["citizenship"].tolist(),
+        ax=ax,
+        color=MAIN,
+        errorbar=None,
+        orient="h",
+    )
     faces = [ACCENT if c == "Canada" else MAIN for c in data["citizenship"]]
     _style_bars(ax, [s == "illustrative" for s in data["status"]], faces)
     for i, row in data.iterrows():
-        ax.annotate(str(row["cases"]), (row["cases"], i), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=9)
+        ax.annotate(
+            str(row["cases"]),
+            (row["cases"], i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     ax.set_xlim(0, data["cases"].max() * 1.15)
     canadians = metrics.count_citizenship(cases, "Canada")
     largest = data.iloc[0]["citizenship"]
-    title = f"{canadians} of the {len(cases)} were Canadian citizens, whom the agreement does not cover"
+    title = (
+        f"{canadians} of the {len(cases)} were Canadian citizens, whom the agreement does not cover"
+    )
     if not standin:  # under the stand-in, the other groups' sizes (hence the ranking) are invented
         title += f"; the largest group: {largest}"
     handles = [Patch(facecolor=ACCENT, label="Canadian citizens")]
     if standin:
-        handles.append(Patch(facecolor=ILLUSTRATIVE_FACE, edgecolor=MAIN, hatch=ILLUSTRATIVE_HATCH,
-                             label="illustrative stand-in count"))
+        handles.append(
+            Patch(
+                facecolor=ILLUSTRATIVE_FACE,
+                edgecolor=MAIN,
+                hatch=ILLUSTRATIVE_HATCH,
+                label="illustrative stand-in count",
+            )
+        )
     ax.legend(handles=handles, loc="lower right", fontsize=9)
     source = FOIA_SOURCE + (". " + STANDIN_SOURCE if standin else "") + ". " + CITIZENS_NOTE
     _finish(fig, ax, title, source, "People", "Country of citizenship")
@@ -304,13 +384,28 @@ def chart_expedited_removal(cases: pd.DataFrame, standin: bool) -> Chart:
     data = counts.rename("cases").reset_index()
     data["share"] = (data["cases"] / len(cases)).round(4)
     fig, ax = _new_figure(9, 3.6)
-    sns.barplot(x=data["cases"].tolist(), y=data["expedited_removal"].tolist(), ax=ax,
-                color=MAIN, errorbar=None, orient="h")
-    faces = [ACCENT if v == "Yes" else (MUTED if v == "Not recorded" else MAIN) for v in data["expedited_removal"]]
+    sns.barplot(
+        x=data["cases"].tolist(),
+        y=data["expedited_removal"].tolist(),
+        ax=ax,
+        color=MAIN,
+        errorbar=None,
+        orient="h",
+    )
+    faces = [
+        ACCENT if v == "Yes" else (MUTED if v == "Not recorded" else MAIN)
+        for v in data["expedited_removal"]
+    ]
     _style_bars(ax, [standin and v == "Yes" for v in data["expedited_removal"]], faces)
     for i, row in data.iterrows():
-        ax.annotate(f"{row['cases']} ({row['share']:.0%})", (row["cases"], i), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=9)
+        ax.annotate(
+            f"{row['cases']} ({row['share']:.0%})",
+            (row["cases"], i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     ax.set_xlim(0, data["cases"].max() * 1.2)
     yes = int(data.loc[data["expedited_removal"] == "Yes", "cases"].iloc[0])
     share = yes / len(cases) if len(cases) else 0
@@ -320,13 +415,17 @@ def chart_expedited_removal(cases: pd.DataFrame, standin: bool) -> Chart:
         title = f"{yes} people ({share:.0%} of all cases) were placed in expedited removal"
     source = FOIA_SOURCE + (
         ". " + STANDIN_SOURCE + "; the article says 'more than 60', the exact count is illustrative"
-        if standin else ""
+        if standin
+        else ""
     )
     _finish(fig, ax, title, source, "People", "Placed in expedited removal")
-    listing = "; ".join(f"{r.expedited_removal}: {r.cases} ({r.share:.0%})" for r in data.itertuples())
-    alt = (
-        f"Horizontal bar chart of expedited removal among {len(cases)} cases: {listing}."
-        + (" The article gives only 'more than 60'; the exact stand-in count is illustrative." if standin else "")
+    listing = "; ".join(
+        f"{r.expedited_removal}: {r.cases} ({r.share:.0%})" for r in data.itertuples()
+    )
+    alt = f"Horizontal bar chart of expedited removal among {len(cases)} cases: {listing}." + (
+        " The article gives only 'more than 60'; the exact stand-in count is illustrative."
+        if standin
+        else ""
     )
     return Chart("expedited_removal", fig, data, title, alt)
 
@@ -334,8 +433,13 @@ def chart_expedited_removal(cases: pd.DataFrame, standin: bool) -> Chart:
 # ---------------------------------------------------------------- 5. the asymmetry
 
 
-def asymmetry_table(cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], period_end: str,
-                    standin: bool, year_status: dict[str, str] | None) -> pd.DataFrame:
+def asymmetry_table(
+    cases: pd.DataFrame,
+    ctx: dict[str, pd.DataFrame],
+    period_end: str,
+    standin: bool,
+    year_status: dict[str, str] | None,
+) -> pd.DataFrame:
     """U.S.-bound vs Canada-bound counts for the periods where both directions are published."""
     end = pd.Timestamp(period_end)
     last_month = f"{end.year}-{end.month:02d}"
@@ -343,22 +447,56 @@ def asymmetry_table(cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], period_en
     us_2013 = metrics.count_in_year(cases, 2013)
     us_2017 = metrics.count_between(cases, f"{end.year}-01-01", end.strftime("%Y-%m-%d"))
     rehaag = context.current(ctx["canada_bound_2013"]).iloc[0]
-    status_2013 = "illustrative" if standin and (year_status or {}).get("2013") == "illustrative" else "published"
+    status_2013 = (
+        "illustrative"
+        if standin and (year_status or {}).get("2013") == "illustrative"
+        else "published"
+    )
     rows = [
-        ("2013", "Canada to U.S. (STCA exception cases, USCIS)", us_2013, "", status_2013,
-         "USCIS FOIA via VICE News (2017)"),
-        ("2013", "U.S. to Canada (STCA crossings, Rehaag data)", int(rehaag["value"]), rehaag["qualifier"],
-         "published", f"{rehaag['publisher']}, {rehaag['source_url']}"),
-        (q_label, "Canada to U.S. (STCA exception cases, USCIS)", us_2017, "", "published",
-         "USCIS FOIA via VICE News (2017)"),
-        (q_label, "U.S. to Canada: claims at land ports of entry (IRCC)",
-         context.sum_months(ctx["land_port_monthly"], f"{end.year}-01", last_month), "", "published",
-         context.current(ctx["land_port_monthly"])["source_url"].iloc[0]),
-        (q_label, "U.S. to Canada: RCMP interceptions between ports (IRCC)",
-         context.sum_months(ctx["rcmp_monthly"], f"{end.year}-01", last_month), "", "published",
-         context.current(ctx["rcmp_monthly"])["source_url"].iloc[0]),
+        (
+            "2013",
+            "Canada to U.S. (STCA exception cases, USCIS)",
+            us_2013,
+            "",
+            status_2013,
+            "USCIS FOIA via VICE News (2017)",
+        ),
+        (
+            "2013",
+            "U.S. to Canada (STCA crossings, Rehaag data)",
+            int(rehaag["value"]),
+            rehaag["qualifier"],
+            "published",
+            f"{rehaag['publisher']}, {rehaag['source_url']}",
+        ),
+        (
+            q_label,
+            "Canada to U.S. (STCA exception cases, USCIS)",
+            us_2017,
+            "",
+            "published",
+            "USCIS FOIA via VICE News (2017)",
+        ),
+        (
+            q_label,
+            "U.S. to Canada: claims at land ports of entry (IRCC)",
+            context.sum_months(ctx["land_port_monthly"], f"{end.year}-01", last_month),
+            "",
+            "published",
+            context.current(ctx["land_port_monthly"])["source_url"].iloc[0],
+        ),
+        (
+            q_label,
+            "U.S. to Canada: RCMP interceptions between ports (IRCC)",
+            context.sum_months(ctx["rcmp_monthly"], f"{end.year}-01", last_month),
+            "",
+            "published",
+            context.current(ctx["rcmp_monthly"])["source_url"].iloc[0],
+        ),
     ]
-    data = pd.DataFrame(rows, columns=["period", "direction", "people", "qualifier", "status", "source"])
+    data = pd.DataFrame(
+        rows, columns=["period", "direction", "people", "qualifier", "status", "source"]
+    )
     us = data[data["direction"].str.startswith("Canada to U.S.")].set_index("period")["people"]
     data["ratio_to_us_bound"] = [
         None if d.startswith("Canada to U.S.") or us[p] == 0 else round(v / us[p], 1)
@@ -372,10 +510,20 @@ def chart_asymmetry(data: pd.DataFrame, standin: bool) -> Chart:
     with its ratio to the U.S.-bound count of the same period."""
     fig, ax = _new_figure(10, 5.6)
     hue_order = list(dict.fromkeys(data["direction"]))
-    colours = {d: (MAIN if d.startswith("Canada to U.S.") else c)
-               for d, c in zip(hue_order, [MAIN, ACCENT, PALETTE[2], PALETTE[4], PALETTE[3]], strict=False)}
-    sns.barplot(data=data, x="period", y="people", hue="direction", hue_order=hue_order,
-                palette=colours, errorbar=None, ax=ax)
+    colours = {
+        d: (MAIN if d.startswith("Canada to U.S.") else c)
+        for d, c in zip(hue_order, [MAIN, ACCENT, PALETTE[2], PALETTE[4], PALETTE[3]], strict=False)
+    }
+    sns.barplot(
+        data=data,
+        x="period",
+        y="people",
+        hue="direction",
+        hue_order=hue_order,
+        palette=colours,
+        errorbar=None,
+        ax=ax,
+    )
     ax.set_yscale("log")
     periods = [t.get_text() for t in ax.get_xticklabels()]
     for container, direction in zip(ax.containers, hue_order, strict=True):
@@ -390,15 +538,24 @@ def chart_asymmetry(data: pd.DataFrame, standin: bool) -> Chart:
             text = f"{'>' if row['qualifier'] == 'more than' else ''}{row['people']:,}"
             if pd.notna(row["ratio_to_us_bound"]):
                 text += f"\n{row['ratio_to_us_bound']:,.0f}×"
-            ax.annotate(text, (patch.get_x() + patch.get_width() / 2, patch.get_height()),
-                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8)
+            ax.annotate(
+                text,
+                (patch.get_x() + patch.get_width() / 2, patch.get_height()),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
             if standin and row["status"] == "illustrative":
                 patch.set_facecolor(ILLUSTRATIVE_FACE)
                 patch.set_hatch(ILLUSTRATIVE_HATCH)
                 patch.set_edgecolor(MAIN)
     ax.set_ylim(1, data["people"].max() * 8)
     ax.legend(title=None, fontsize=8, loc="upper left")
-    us_status = data[data["direction"].str.startswith("Canada to U.S.")].set_index("period")["status"]
+    us_status = data[data["direction"].str.startswith("Canada to U.S.")].set_index("period")[
+        "status"
+    ]
     published = data["period"].map(us_status) == "published"
     ratios = data.loc[published, "ratio_to_us_bound"].dropna()
     periods = " and ".join(dict.fromkeys(data.loc[ratios.index, "period"]))
@@ -415,12 +572,17 @@ def chart_asymmetry(data: pd.DataFrame, standin: bool) -> Chart:
     _finish(fig, ax, title, source, "Period", "People (log scale)")
     listing = "; ".join(
         f"{r.period}, {r.direction}: {'more than ' if r.qualifier == 'more than' else ''}{r.people:,}"
-        + (f" ({r.ratio_to_us_bound:,.0f} times the U.S.-bound count)" if pd.notna(r.ratio_to_us_bound) else "")
+        + (
+            f" ({r.ratio_to_us_bound:,.0f} times the U.S.-bound count)"
+            if pd.notna(r.ratio_to_us_bound)
+            else ""
+        )
         for r in data.itertuples()
     )
-    alt = (
-        f"Grouped bar chart on a logarithmic scale comparing the two directions. {listing}."
-        + (" The 2013 U.S.-bound count is an illustrative stand-in value." if standin and (data["status"] == "illustrative").any() else "")
+    alt = f"Grouped bar chart on a logarithmic scale comparing the two directions. {listing}." + (
+        " The 2013 U.S.-bound count is an illustrative stand-in value."
+        if standin and (data["status"] == "illustrative").any()
+        else ""
     )
     return Chart("asymmetry", fig, data, title, alt)
 
@@ -444,10 +606,17 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
     top, bottom = fig.subplots(2, 1)
     monthly = data[data["panel"].str.startswith("RCMP")].copy()
     monthly["month"] = pd.to_datetime(monthly["period"], format="%Y-%m")
-    sns.lineplot(data=monthly, x="month", y="value", ax=top, color=ACCENT, marker="o", errorbar=None)
+    sns.lineplot(
+        data=monthly, x="month", y="value", ax=top, color=ACCENT, marker="o", errorbar=None
+    )
     peak = monthly.loc[monthly["value"].idxmax()]
-    top.annotate(f"{peak['month']:%B %Y}: {peak['value']:,}", (peak["month"], peak["value"]),
-                 xytext=(8, -4), textcoords="offset points", fontsize=9)
+    top.annotate(
+        f"{peak['month']:%B %Y}: {peak['value']:,}",
+        (peak["month"], peak["value"]),
+        xytext=(8, -4),
+        textcoords="offset points",
+        fontsize=9,
+    )
     top.set_title("RCMP interceptions between ports of entry, by month", loc="left", fontsize=11)
     top.set_xlabel("Month")
     top.set_ylabel("People intercepted")
@@ -456,15 +625,30 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
     annual["year"] = annual["period"].astype(int)
     years = list(range(annual["year"].min(), annual["year"].max() + 1))
     values = annual.set_index("year")["value"].reindex(years)
-    sns.barplot(x=[str(y) for y in years], y=values.fillna(0).tolist(), ax=bottom, color=MAIN, errorbar=None)
+    sns.barplot(
+        x=[str(y) for y in years], y=values.fillna(0).tolist(), ax=bottom, color=MAIN, errorbar=None
+    )
     for i, y in enumerate(years):
         if pd.isna(values[y]):
-            bottom.annotate("no published\ntotal", (i, 0), xytext=(0, 3), textcoords="offset points",
-                            ha="center", fontsize=7, color="#555555")
-    x_election = years.index(2016) + (ELECTION.dayofyear / 366) - 0.5
+            bottom.annotate(
+                "no published\ntotal",
+                (i, 0),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color="#555555",
+            )
+    x_election = years.index(2016) + (ELECTION.day_of_year / 366) - 0.5
     bottom.axvline(x_election, color="#333333", linestyle="--", linewidth=1.2)
-    bottom.annotate("U.S. election,\nNov 2016", (x_election, values.max() * 0.92), xytext=(-6, 0),
-                    textcoords="offset points", ha="right", fontsize=9)
+    bottom.annotate(
+        "U.S. election,\nNov 2016",
+        (x_election, values.max() * 0.92),
+        xytext=(-6, 0),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+    )
     bottom.set_title("Asylum claims in Canada, by year (all routes)", loc="left", fontsize=11)
     bottom.set_xlabel("Year")
     bottom.set_ylabel("Claims")
@@ -478,9 +662,12 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
     fig.suptitle(textwrap.fill(title, width=80), x=0.01, ha="left", fontsize=13, fontweight="bold")
     for axis in (top, bottom):
         axis.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_thousands))
-    _source_line(fig, "Sources: IRCC 'Asylum claims by year' tables (modified 2024-04-22), Canadian "
-                 "Press (2011-2016), CCR, U.S. cable 09OTTAWA348 and Toronto Star (2004-2009); see the "
-                 "CSV for each value's source. 2010: no published total found.")
+    _source_line(
+        fig,
+        "Sources: IRCC 'Asylum claims by year' tables (modified 2024-04-22), Canadian "
+        "Press (2011-2016), CCR, U.S. cable 09OTTAWA348 and Toronto Star (2004-2009); see the "
+        "CSV for each value's source. 2010: no published total found.",
+    )
     alt = (
         f"Two charts. Top: line chart of RCMP interceptions of people crossing into Canada between "
         f"ports of entry, monthly from January 2017 to December 2019, peaking in {peak['month']:%B %Y} "

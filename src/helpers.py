@@ -270,7 +270,9 @@ def show_data_notice(status: DataStatus) -> None:
     if status.is_standin:
         display(HTML(STANDIN_NOTICE_HTML.format(provenance_href=provenance_href())))
     else:
-        display(Markdown(f"Data: `{relative_to_root(status.path)}` (sha256 `{status.sha256[:12]}`)."))
+        display(
+            Markdown(f"Data: `{relative_to_root(status.path)}` (sha256 `{status.sha256[:12]}`).")
+        )
 
 
 def show_figure(png_path: str | os.PathLike, alt: str) -> None:

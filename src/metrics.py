@@ -48,8 +48,9 @@ def years_ranked(cases: pd.DataFrame, basis: str = "calendar") -> list[int]:
     return [int(year) for year, _ in ranked]
 
 
-def count_citizenship(cases: pd.DataFrame, country: str, year: int | None = None,
-                      basis: str = "calendar") -> int:
+def count_citizenship(
+    cases: pd.DataFrame, country: str, year: int | None = None, basis: str = "calendar"
+) -> int:
     """People with citizenship `country` (short name), optionally in one year."""
     mask = cases["citizenship"] == country
     if year is not None:
@@ -57,7 +58,9 @@ def count_citizenship(cases: pd.DataFrame, country: str, year: int | None = None
     return int(mask.fillna(False).sum())
 
 
-def citizenships(cases: pd.DataFrame, year: int | None = None, basis: str = "calendar") -> list[str]:
+def citizenships(
+    cases: pd.DataFrame, year: int | None = None, basis: str = "calendar"
+) -> list[str]:
     """Sorted distinct citizenships (recognised names only), optionally in one year."""
     subset = cases if year is None else cases[cases[year_column(basis)] == year]
     names = subset["citizenship"].dropna()

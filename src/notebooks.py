@@ -43,6 +43,8 @@ def clean_notebook(nb) -> None:
     """Strip outputs and execution counts; set nbformat 4.5, the project kernel, stable ids."""
     nb.nbformat, nb.nbformat_minor = 4, 5
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    # Only the pairing is kept: jupytext's version stamps would make every sync a diff.
+    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
     nb.metadata.setdefault("language_info", {})["name"] = "python"
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -73,8 +75,11 @@ def sync(folder: Path = NOTEBOOKS) -> list[Path]:
     for ipynb, py in pairs(folder):
         if py.exists() and (not ipynb.exists() or py.stat().st_mtime >= ipynb.stat().st_mtime):
             nb = notebook_from_py(py)
-            if not ipynb.exists() or _cells_signature(nbformat.read(ipynb, 4)) != _cells_signature(nb) \
-                    or nbformat.read(ipynb, 4) != nb:
+            if (
+                not ipynb.exists()
+                or _cells_signature(nbformat.read(ipynb, 4)) != _cells_signature(nb)
+                or nbformat.read(ipynb, 4) != nb
+            ):
                 nbformat.write(nb, str(ipynb))
                 written.append(ipynb)
         elif ipynb.exists():
@@ -89,7 +94,9 @@ def sync(folder: Path = NOTEBOOKS) -> list[Path]:
 def parameter_problems(nb, name: str) -> list[str]:
     """Problems with the `parameters` cell: there must be exactly one, assigning names that no
     earlier cell uses."""
-    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    tagged = [
+        i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
     if len(tagged) != 1:
         return [f"{name}: expected exactly one cell tagged 'parameters', found {len(tagged)}"]
     index = tagged[0]
@@ -105,7 +112,9 @@ def parameter_problems(nb, name: str) -> list[str]:
             continue
         used = {n.id for n in ast.walk(ast.parse(earlier.source)) if isinstance(n, ast.Name)}
         if used & params:
-            problems.append(f"{name}: parameters {sorted(used & params)} used before the parameters cell")
+            problems.append(
+                f"{name}: parameters {sorted(used & params)} used before the parameters cell"
+            )
     return problems
 
 
@@ -115,7 +124,9 @@ def check(folder: Path = NOTEBOOKS) -> list[str]:
     for ipynb, py in pairs(folder):
         rel = ipynb.relative_to(ROOT) if ipynb.is_relative_to(ROOT) else ipynb
         if not ipynb.exists() or not py.exists():
-            problems.append(f"{rel}: unpaired (need both .ipynb and .py; run `python -m src.notebooks sync`)")
+            problems.append(
+                f"{rel}: unpaired (need both .ipynb and .py; run `python -m src.notebooks sync`)"
+            )
             continue
         nb = nbformat.read(ipynb, as_version=4)
         if (nb.nbformat, nb.nbformat_minor) != (4, 5):
@@ -124,9 +135,13 @@ def check(folder: Path = NOTEBOOKS) -> list[str]:
             if not cell.get("id"):
                 problems.append(f"{rel}: cell {i} has no id")
             if cell.cell_type == "code" and (cell.outputs or cell.execution_count):
-                problems.append(f"{rel}: cell {i} carries outputs (strip them: `python -m src.notebooks sync`)")
+                problems.append(
+                    f"{rel}: cell {i} carries outputs (strip them: `python -m src.notebooks sync`)"
+                )
         if _cells_signature(nb) != _cells_signature(jupytext.read(py)):
-            problems.append(f"{rel}: out of sync with {py.name} (run `python -m src.notebooks sync`)")
+            problems.append(
+                f"{rel}: out of sync with {py.name} (run `python -m src.notebooks sync`)"
+            )
         problems += parameter_problems(nb, str(rel))
     return problems
 

@@ -186,7 +186,9 @@ def fiscal_year_of(dates: pd.Series) -> pd.Series:
 def parse_fiscal_year(series: pd.Series) -> pd.Series:
     """Parse fiscal-year cells ('FY2008', 'FY 08', '2008', 2008.0) into Int64 (<NA> if not a year)."""
     text = blank_redactions(series)
-    digits = text.str.extract(r"^(?:FY|F\.Y\.|Fiscal Year)?\s*'?(\d{4}|\d{2})(?:\.0+)?$", flags=re.I)[0]
+    digits = text.str.extract(
+        r"^(?:FY|F\.Y\.|Fiscal Year)?\s*'?(\d{4}|\d{2})(?:\.0+)?$", flags=re.I
+    )[0]
     years = pd.to_numeric(digits, errors="coerce").astype("Int64")
     years = years.where(years >= 100, years + 2000)
     return years.where((years >= 1900) & (years <= 2100))
@@ -277,7 +279,9 @@ def country_tables() -> tuple[dict[str, str], dict[str, str]]:
             lookup[key] = ""
             short["" + key] = row["name"]
         else:
-            raise ValueError(f"country_overrides.csv: unknown kind {row['kind']!r} for {row['name']!r}")
+            raise ValueError(
+                f"country_overrides.csv: unknown kind {row['kind']!r} for {row['name']!r}"
+            )
     return lookup, short
 
 

@@ -103,7 +103,9 @@ def get_report(name: str, reports: list[Report] | None = None) -> Report:
     for report in reports:
         if report.name == name:
             return report
-    raise KeyError(f"no report {name!r} in pipeline.yml; known: {', '.join(r.name for r in reports)}")
+    raise KeyError(
+        f"no report {name!r} in pipeline.yml; known: {', '.join(r.name for r in reports)}"
+    )
 
 
 # ---------------------------------------------------------------- make rules
@@ -147,15 +149,22 @@ def makefile_rules(reports: list[Report]) -> str:
             relative_to_root(report.html_full),
             *report.outputs,
         ]
-        prereqs = [report.notebook, relative_to_root(report.params_file), *inputs, *RUNNER_FILES,
-                   "$(STAMP)"]
+        prereqs = [
+            report.notebook,
+            relative_to_root(report.params_file),
+            *inputs,
+            *RUNNER_FILES,
+            "$(STAMP)",
+        ]
         lines.append(f"# {report.name}: {report.title}")
         lines.append(" ".join(targets) + " &: " + " ".join(prereqs))
         lines.append(f"\t@$(PY) -m src.pipeline run {report.name}")
         lines.append("")
         executed.append(relative_to_root(report.executed))
-    lines.append("reports/index.html: " + " ".join([*executed, "pipeline.yml", "src/pipeline.py",
-                                                    "templates/index.html.j2"]))
+    lines.append(
+        "reports/index.html: "
+        + " ".join([*executed, "pipeline.yml", "src/pipeline.py", "templates/index.html.j2"])
+    )
     lines.append("\t@$(PY) -m src.pipeline index")
     lines.append("")
     lines.append("PIPELINE_TARGETS := reports/index.html " + " ".join(executed))
@@ -200,8 +209,9 @@ def _finalise_notebook(nb) -> None:
         papermill_meta.pop(key, None)
 
 
-def export_html(nb, report_name: str, title: str, notebook: str, parameters: dict,
-                published: Path, full: Path) -> None:
+def export_html(
+    nb, report_name: str, title: str, notebook: str, parameters: dict, published: Path, full: Path
+) -> None:
     """Write the two renderings: `published` without code (with a parameters note) and `full`."""
     from nbconvert import HTMLExporter
 
@@ -305,7 +315,9 @@ def run_report(report: Report, adhoc: bool = False, extra_parameters: dict | Non
     if missing:
         os.replace(running, failed)
         _remove(report.executed, report.html, report.html_full)
-        _log(f"[{report.name}] ✗ the notebook ran but did not write its declared outputs: {missing}")
+        _log(
+            f"[{report.name}] ✗ the notebook ran but did not write its declared outputs: {missing}"
+        )
         return 1
     export_html(nb, report.name, report.title, report.notebook, parameters, html, html_full)
     with atomic_path(executed) as tmp:
@@ -314,10 +326,7 @@ def run_report(report: Report, adhoc: bool = False, extra_parameters: dict | Non
     now = time.time()
     for out in [] if adhoc else report.outputs:  # make compares mtimes: mark outputs as current
         os.utime(repo_path(out), (now, now))
-    _log(
-        f"[{report.name}] ✓ done in {time.monotonic() - started:.1f}s -> "
-        f"{relative_to_root(html)}"
-    )
+    _log(f"[{report.name}] ✓ done in {time.monotonic() - started:.1f}s -> {relative_to_root(html)}")
     return 0
 
 
@@ -335,7 +344,7 @@ def _git(*args: str) -> str:
 
 def build_facts() -> dict:
     """Git commit, its date (not the wall clock, so rebuilds match) and the raw-data checksums."""
-    from src.helpers import RAW_DIR, MANIFEST_NAME, sha256_file
+    from src.helpers import MANIFEST_NAME, RAW_DIR, sha256_file
 
     summary_path = ROOT / "data" / "processed" / "cleaning_summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
@@ -389,11 +398,15 @@ def build_index(reports: list[Report]) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m src.pipeline", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m src.pipeline", description=__doc__.splitlines()[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("makefile", help="print make rules generated from pipeline.yml")
     run = sub.add_parser("run", help="execute one report")
-    run.add_argument("name", help="a report name from pipeline.yml, or (with --adhoc) a notebook path")
+    run.add_argument(
+        "name", help="a report name from pipeline.yml, or (with --adhoc) a notebook path"
+    )
     run.add_argument("--adhoc", action="store_true", help="write only to build/adhoc/")
     run.add_argument("--params-file", help="YAML file of parameters (strings stay strings)")
     sub.add_parser("index", help="write reports/index.html")
@@ -417,8 +430,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.adhoc or not repo_path(args.name).exists():
             raise
         nb_path = relative_to_root(repo_path(args.name))
-        report = Report(name=Path(nb_path).stem, notebook=nb_path, title=Path(nb_path).stem,
-                        summary="ad hoc run")
+        report = Report(
+            name=Path(nb_path).stem,
+            notebook=nb_path,
+            title=Path(nb_path).stem,
+            summary="ad hoc run",
+        )
     return run_report(report, adhoc=args.adhoc, extra_parameters=extra)
 
 

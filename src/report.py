@@ -102,7 +102,9 @@ def sheets_table(summary: dict) -> pd.DataFrame:
                 "data rows": sheet.get("data_rows_read", ""),
                 "totals": sheet.get("total_rows", ""),
                 "footnotes": sheet.get("note_rows", ""),
-                "columns used": ", ".join(f"{k} → {v}" for k, v in sheet.get("columns", {}).items()),
+                "columns used": ", ".join(
+                    f"{k} → {v}" for k, v in sheet.get("columns", {}).items()
+                ),
             }
         )
     return pd.DataFrame(out)
@@ -110,7 +112,9 @@ def sheets_table(summary: dict) -> pd.DataFrame:
 
 def total_checks_table(summary: dict) -> pd.DataFrame:
     """Each total row in the source with the count it states and the records counted above it."""
-    checks = pd.DataFrame(summary["total_checks"], columns=["sheet", "row", "label", "stated", "counted", "ok"])
+    checks = pd.DataFrame(
+        summary["total_checks"], columns=["sheet", "row", "label", "stated", "counted", "ok"]
+    )
     verdict = {True: "matches", False: "DOES NOT MATCH", None: "no count stated"}
     checks["check"] = checks.pop("ok").map(verdict)
     return checks

@@ -58,7 +58,14 @@ def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
     return path
 
 
-HEADER = ["Case ID", "Screening Date", "Country of Citizenship", "Exception", "Expedited Removal", "Port of Entry"]
+HEADER = [
+    "Case ID",
+    "Screening Date",
+    "Country of Citizenship",
+    "Exception",
+    "Expedited Removal",
+    "Port of Entry",
+]
 
 
 def simple_rows() -> list[list]:

@@ -8,8 +8,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import HEADER, STANDIN, simple_rows, write_csv, write_xlsx
+
 from src import clean, standin
 from src.clean import CleaningError, clean_foia, write_outputs
 from src.helpers import ManifestError
@@ -31,7 +31,12 @@ def test_standin_reproduces_every_article_figure(standin_cases):
     assert ((c["calendar_year"] == 2017) & (c["citizenship"] == "Cuba")).sum() == 3
     assert c["expedited_removal"].fillna(False).astype(bool).sum() > 60
     exceptions = c["exception"].value_counts()
-    assert set(exceptions.index) == {"family_member", "unaccompanied_minor", "valid_status", "public_interest"}
+    assert set(exceptions.index) == {
+        "family_member",
+        "unaccompanied_minor",
+        "valid_status",
+        "public_interest",
+    }
     assert exceptions[["family_member", "public_interest"]].sum() > len(c) / 2
     assert set(exceptions.index[:2]) == {"family_member", "public_interest"}
     assert c["screening_date"].min() >= "2004-12-29"
@@ -46,9 +51,14 @@ def test_standin_rows_all_accounted_for(standin_result):
     assert set(standin_result.rejected["reason"].str.split(" ").str[0]) == {"duplicate"}
     # every spreadsheet row of every sheet is classified exactly once
     sheet_rows = sum(
-        s["preamble_rows"] + s["header_rows"] + s["blank_rows"] + s["total_rows"] + s["note_rows"]
+        s["preamble_rows"]
+        + s["header_rows"]
+        + s["blank_rows"]
+        + s["total_rows"]
+        + s["note_rows"]
         + s["data_rows_read"]
-        for s in standin_result.summary["sheets"] if s["status"] == "table"
+        for s in standin_result.summary["sheets"]
+        if s["status"] == "table"
     )
     skipped = sum(s["rows"] for s in standin_result.summary["sheets"] if s["status"] != "table")
     import openpyxl
@@ -84,7 +94,9 @@ def test_case_ids_point_back_to_the_raw_cell(standin_cases):
     wb = openpyxl.load_workbook(STANDIN, read_only=True)
     for _, row in standin_cases.sample(25, random_state=1).iterrows():
         ws = wb[row["source_sheet"]]
-        first_cell = next(ws.iter_rows(min_row=row["source_row"], max_row=row["source_row"], values_only=True))[0]
+        first_cell = next(
+            ws.iter_rows(min_row=row["source_row"], max_row=row["source_row"], values_only=True)
+        )[0]
         assert first_cell == row["case_id"]
 
 
@@ -95,17 +107,30 @@ def _people_as_csv(tmp_path, encoding="utf-8"):
     """The stand-in's true records as a CSV with other synonyms, column order, no case id."""
     people = standin.make_people()
     rows = [["Nationality", "Basis for Exception", "Date", "POE", "ER"]]
-    labels = {"family_member": "Family member in U.S.", "unaccompanied_minor": "UAM",
-              "valid_status": "Lawful status", "public_interest": "Public Interest"}
+    labels = {
+        "family_member": "Family member in U.S.",
+        "unaccompanied_minor": "UAM",
+        "valid_status": "Lawful status",
+        "public_interest": "Public Interest",
+    }
     for p in people:
         er = {True: "TRUE", False: "false", None: ""}[p["expedited_removal"]]
-        rows.append([p["citizenship"], labels[p["exception"]], f"{p['date']:%m/%d/%Y}", p["port"], er])
+        rows.append(
+            [p["citizenship"], labels[p["exception"]], f"{p['date']:%m/%d/%Y}", p["port"], er]
+        )
     return write_csv(tmp_path / "other_layout.csv", rows, encoding), people
 
 
 def _comparable(cases):
-    cols = ["screening_date", "calendar_year", "fiscal_year", "citizenship", "citizenship_iso3",
-            "exception", "expedited_removal"]
+    cols = [
+        "screening_date",
+        "calendar_year",
+        "fiscal_year",
+        "citizenship",
+        "citizenship_iso3",
+        "exception",
+        "expedited_removal",
+    ]
     return cases[cols].sort_values(cols).reset_index(drop=True)
 
 
@@ -134,19 +159,32 @@ def test_simple_workbook(simple_xlsx):
     result = clean_foia(simple_xlsx)
     c = result.cases
     assert c["case_id"].tolist() == ["A1", "A2", "A3", "A4", "A5"]
-    assert c["screening_date"].tolist() == ["2008-03-04", "2009-11-20", "2008-06-01", "2016-04-05", "2017-01-07"]
+    assert c["screening_date"].tolist() == [
+        "2008-03-04",
+        "2009-11-20",
+        "2008-06-01",
+        "2016-04-05",
+        "2017-01-07",
+    ]
     assert c["fiscal_year"].tolist() == [2008, 2010, 2008, 2016, 2017]
     assert c["citizenship"].isna().tolist() == [False, False, False, True, False]
     assert c["port_of_entry"].isna().tolist() == [False, True, False, False, False]
     assert c["expedited_removal"].tolist()[:3] == [False, True, True]
     rows = result.summary["rows"]
-    assert (rows["preamble_rows"], rows["blank_rows"], rows["total_rows"], rows["note_rows"]) == (3, 1, 1, 1)
+    assert (rows["preamble_rows"], rows["blank_rows"], rows["total_rows"], rows["note_rows"]) == (
+        3,
+        1,
+        1,
+        1,
+    )
     assert result.summary["total_checks"][0]["ok"] is True
 
 
 def test_notes_sheet_is_skipped_and_reported(tmp_path):
-    path = write_xlsx(tmp_path / "r.xlsx", {"Read me": [["About this release"], ["Nothing here"]],
-                                           "FY2008": simple_rows()})
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        {"Read me": [["About this release"], ["Nothing here"]], "FY2008": simple_rows()},
+    )
     result = clean_foia(path)
     statuses = {s["sheet"]: s["status"] for s in result.summary["sheets"]}
     assert statuses["Read me"].startswith("skipped")
@@ -166,7 +204,10 @@ def test_total_that_disagrees_is_reported_and_strict_fails(tmp_path):
     path = write_xlsx(tmp_path / "bad_total.xlsx", {"S": rows})
     result = clean_foia(path)
     assert result.summary["total_mismatches"] == 1
-    assert result.summary["total_checks"][0] | {"stated": 7, "counted": 5, "ok": False} == result.summary["total_checks"][0]
+    assert (
+        result.summary["total_checks"][0] | {"stated": 7, "counted": 5, "ok": False}
+        == result.summary["total_checks"][0]
+    )
     with pytest.raises(CleaningError, match=r"'Total' states 7, 5 records counted"):
         clean_foia(path, strict=True)
 
@@ -183,8 +224,12 @@ def test_rejections_name_reason_and_location(tmp_path):
     assert "before the STCA took effect" in rejected.loc["K-101", "reason"]
     assert "after the data cutoff" in rejected.loc["K-102", "reason"]
     assert "year cannot be determined" in rejected.loc["K-103", "reason"]
-    assert rejected.loc["K-104", "reason"].startswith("duplicate case_id K-104 (first seen at Data row 5)")
-    assert rejected.loc["K-103", "source_row"] == 4 and rejected.loc["K-103", "source_sheet"] == "Data"
+    assert rejected.loc["K-104", "reason"].startswith(
+        "duplicate case_id K-104 (first seen at Data row 5)"
+    )
+    assert (
+        rejected.loc["K-103", "source_row"] == 4 and rejected.loc["K-103", "source_sheet"] == "Data"
+    )
     assert result.cases["case_id"].tolist() == ["K-104"]
     assert result.summary["rows"]["data_rows_read"] == 5
 
@@ -197,7 +242,10 @@ def test_unknown_labels_kept_listed_and_strict(tmp_path):
     unknown = result.summary["unrecognized"]
     assert unknown["citizenship"] == [{"value": "Atlantis", "count": 1}]
     assert unknown["exception"] == [{"value": "Bribery", "count": 1}]
-    with pytest.raises(CleaningError, match="unrecognised citizenship 'Atlantis'.*\n.*unrecognised exception 'Bribery'"):
+    with pytest.raises(
+        CleaningError,
+        match="unrecognised citizenship 'Atlantis'.*\n.*unrecognised exception 'Bribery'",
+    ):
         clean_foia(path, strict=True)
 
 
@@ -217,7 +265,9 @@ def test_empty_file(tmp_path):
 
 def test_pdf_named_xlsx(tmp_path):
     (tmp_path / "fake.xlsx").write_bytes(b"%PDF-1.7\n%...")
-    with pytest.raises(CleaningError, match=r"fake\.xlsx: named \.xlsx but the content looks like PDF"):
+    with pytest.raises(
+        CleaningError, match=r"fake\.xlsx: named \.xlsx but the content looks like PDF"
+    ):
         clean_foia(tmp_path / "fake.xlsx")
 
 
@@ -228,7 +278,10 @@ def test_no_header_row(tmp_path):
 
 
 def test_missing_required_column_names_it_and_lists_headers(tmp_path):
-    path = write_xlsx(tmp_path / "m.xlsx", {"FY": [["Case ID", "Date", "Exception", "Port"], ["1", "2010-01-01", "UAM", "x"]]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {"FY": [["Case ID", "Date", "Exception", "Port"], ["1", "2010-01-01", "UAM", "x"]]},
+    )
     with pytest.raises(CleaningError) as err:
         clean_foia(path)
     message = str(err.value)
@@ -237,8 +290,13 @@ def test_missing_required_column_names_it_and_lists_headers(tmp_path):
 
 
 def test_two_columns_for_one_field(tmp_path):
-    path = write_xlsx(tmp_path / "d.xlsx", {"S": [["Nationality", "Citizenship", "Exception", "Date"]]})
-    with pytest.raises(CleaningError, match="columns 'Nationality' and 'Citizenship' both map to the field 'citizenship'"):
+    path = write_xlsx(
+        tmp_path / "d.xlsx", {"S": [["Nationality", "Citizenship", "Exception", "Date"]]}
+    )
+    with pytest.raises(
+        CleaningError,
+        match="columns 'Nationality' and 'Citizenship' both map to the field 'citizenship'",
+    ):
         clean_foia(path)
 
 
@@ -266,6 +324,10 @@ def test_command_line_exit_codes(tmp_path, simple_xlsx, capsys):
 
 
 def test_excel_serial_and_date_cells_agree(tmp_path):
-    rows = [["Date", "COC", "Exception"], [dt.date(2012, 5, 6), "Peru", "UAM"], [41035, "Peru", "UAM"]]
+    rows = [
+        ["Date", "COC", "Exception"],
+        [dt.date(2012, 5, 6), "Peru", "UAM"],
+        [41035, "Peru", "UAM"],
+    ]
     result = clean_foia(write_xlsx(tmp_path / "s.xlsx", {"S": rows}))
     assert result.cases["screening_date"].tolist() == ["2012-05-06", "2012-05-06"]

@@ -29,7 +29,9 @@ def test_land_port_months_add_up_within_rounding(ctx):
     # IRCC rounds every cell to the nearest 5, so twelve rounded months may miss the rounded
     # annual total by up to 12 x 2.5; 2018 and 2019 miss it by 5 (as published).
     sums = context.monthly_totals_by_year(ctx["land_port_monthly"])
-    differences = {y: context.annual_value(ctx["land_port_annual"], int(y)) - t for y, t in sums.items()}
+    differences = {
+        y: context.annual_value(ctx["land_port_annual"], int(y)) - t for y, t in sums.items()
+    }
     assert differences == {"2017": 0, "2018": 5, "2019": 5}
     assert all(abs(d) <= 30 and d % 5 == 0 for d in differences.values())
 
@@ -42,7 +44,9 @@ def test_published_year_to_date_figures_match(ctx):
 
 
 def test_january_2017_revision_is_kept(ctx):
-    jan = ctx["rcmp_monthly"][ctx["rcmp_monthly"]["period"] == "2017-01"].set_index("version")["value"]
+    jan = ctx["rcmp_monthly"][ctx["rcmp_monthly"]["period"] == "2017-01"].set_index("version")[
+        "value"
+    ]
     assert jan.to_dict() == {"current": 315, "superseded": 476}
     assert context.current(ctx["rcmp_monthly"]).set_index("period").loc["2017-01", "value"] == 315
 

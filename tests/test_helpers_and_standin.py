@@ -7,8 +7,8 @@ import json
 import shutil
 
 import pytest
-
 from conftest import STANDIN
+
 from src import helpers, standin
 from src.helpers import ManifestError
 
@@ -42,7 +42,11 @@ def test_manifest_reports_each_kind_of_change(tmp_path):
     with pytest.raises(ManifestError) as err:
         helpers.verify_manifest(raw)
     text = str(err.value)
-    assert "changed: a.csv" in text and "missing: sub/b.csv" in text and "not in manifest: new.csv" in text
+    assert (
+        "changed: a.csv" in text
+        and "missing: sub/b.csv" in text
+        and "not in manifest: new.csv" in text
+    )
     assert "make manifest" in text
 
 

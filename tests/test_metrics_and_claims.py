@@ -12,7 +12,9 @@ from src import claims, metrics
 
 def frame(rows):
     """rows: (date, citizenship, exception, expedited_removal)."""
-    df = pd.DataFrame(rows, columns=["screening_date", "citizenship", "exception", "expedited_removal"])
+    df = pd.DataFrame(
+        rows, columns=["screening_date", "citizenship", "exception", "expedited_removal"]
+    )
     dates = pd.to_datetime(df["screening_date"])
     df["calendar_year"] = dates.dt.year.astype("Int64")
     df["fiscal_year"] = (dates.dt.year + (dates.dt.month >= 10)).astype("Int64")
@@ -42,15 +44,31 @@ def test_citizenship_metrics():
     assert metrics.count_citizenship(CASES, "Haiti") == 2
     assert metrics.count_citizenship(CASES, "Cuba", year=2009) == 2
     assert metrics.citizenships(CASES, year=2008) == ["Canada", "Haiti"]
-    assert metrics.citizenship_counts(CASES).to_dict() == {"Haiti": 2, "Cuba": 2, "Canada": 1, "Not recorded": 1}
+    assert metrics.citizenship_counts(CASES).to_dict() == {
+        "Haiti": 2,
+        "Cuba": 2,
+        "Canada": 1,
+        "Not recorded": 1,
+    }
 
 
 def test_exception_and_removal_metrics():
-    assert metrics.share_of_exceptions(CASES, ["family_member", "public_interest"]) == pytest.approx(4 / 6)
+    assert metrics.share_of_exceptions(
+        CASES, ["family_member", "public_interest"]
+    ) == pytest.approx(4 / 6)
     assert metrics.top_exceptions(CASES, 1) == ["family_member"]
-    assert metrics.exceptions_used(CASES) == ["family_member", "public_interest", "unaccompanied_minor", "valid_status"]
+    assert metrics.exceptions_used(CASES) == [
+        "family_member",
+        "public_interest",
+        "unaccompanied_minor",
+        "valid_status",
+    ]
     assert metrics.count_expedited_removal(CASES) == 2
-    assert metrics.expedited_removal_counts(CASES).to_dict() == {"Yes": 2, "No": 3, "Not recorded": 1}
+    assert metrics.expedited_removal_counts(CASES).to_dict() == {
+        "Yes": 2,
+        "No": 3,
+        "Not recorded": 1,
+    }
     assert metrics.earliest_screening_date(CASES) == "2008-01-05"
     assert metrics.count_between(CASES, "2009-01-01", "2009-12-31") == 3
 
@@ -77,17 +95,31 @@ def test_unknown_comparison_is_an_error():
 def test_ledger_covers_every_claim_the_issue_lists():
     ledger = claims.load_ledger()
     ids = set(ledger["claim_id"])
-    for required in ("total_under_500", "total_466", "canadians_55", "since_2004", "expedited_over_60",
-                     "four_exceptions_only", "family_public_majority", "peak_2008", "peak_2009",
-                     "y2008_over_100", "y2009_over_100", "y2016_21", "y2016_nationalities", "y2017_7",
-                     "y2017_cuban_3", "canada_bound_2013_many_times"):
+    for required in (
+        "total_under_500",
+        "total_466",
+        "canadians_55",
+        "since_2004",
+        "expedited_over_60",
+        "four_exceptions_only",
+        "family_public_majority",
+        "peak_2008",
+        "peak_2009",
+        "y2008_over_100",
+        "y2009_over_100",
+        "y2016_21",
+        "y2016_nationalities",
+        "y2017_7",
+        "y2017_cuban_3",
+        "canada_bound_2013_many_times",
+    ):
         assert required in ids
     not_checkable = ledger[ledger["checkable"] == "no"]
     assert len(not_checkable) >= 5 and (not_checkable["note"].str.len() > 20).all()
 
 
 def test_ledger_paraphrases_rather_than_quotes(root):
-    article = (root.parent / "shared" / "article")
+    article = root.parent / "shared" / "article"
     text = " ".join(p.read_text() for p in article.glob("*.txt")) if article.exists() else ""
     if not text:
         if os.environ.get("CI"):
@@ -106,11 +138,15 @@ def test_evaluate_on_hand_built_table_flags_failures():
     assert by_id["total_under_500"] == "supported"
     assert by_id["total_466"] == "not supported"
     assert by_id["excludes_illegal_and_rejected"] == "not checkable"
-    with pytest.raises(claims.ClaimsNotSupported, match="total_466: expected equals 466, computed 6"):
+    with pytest.raises(
+        claims.ClaimsNotSupported, match="total_466: expected equals 466, computed 6"
+    ):
         claims.require_supported(verdicts)
 
 
 def test_every_checkable_claim_holds_on_the_standin(standin_cases):
     verdicts = claims.evaluate_claims(claims.load_ledger(), standin_cases)
     claims.require_supported(verdicts)
-    assert (verdicts["verdict"] == "supported").sum() == (claims.load_ledger()["checkable"] == "yes").sum()
+    assert (verdicts["verdict"] == "supported").sum() == (
+        claims.load_ledger()["checkable"] == "yes"
+    ).sum()

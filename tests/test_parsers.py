@@ -39,7 +39,9 @@ def test_dates_in_every_accepted_form():
     assert (parsed == pd.Timestamp("2008-03-04")).all(), parsed.tolist()
 
 
-@pytest.mark.parametrize("bad", ["garbage", "13/45/2008", "2008", "(b)(6)", "", None, "31-Foo-2009"])
+@pytest.mark.parametrize(
+    "bad", ["garbage", "13/45/2008", "2008", "(b)(6)", "", None, "31-Foo-2009"]
+)
 def test_dates_unparseable_become_nat(bad):
     assert parsers.parse_dates(pd.Series([bad], dtype=object)).isna().all()
 
@@ -50,7 +52,8 @@ def test_fiscal_year_of_october_is_next_year():
 
 
 @pytest.mark.parametrize(
-    ("cell", "year"), [("FY2008", 2008), ("FY 08", 2008), ("2008", 2008), (2008.0, 2008), ("x", None)]
+    ("cell", "year"),
+    [("FY2008", 2008), ("FY 08", 2008), ("2008", 2008), (2008.0, 2008), ("x", None)],
 )
 def test_parse_fiscal_year(cell, year):
     value = parsers.parse_fiscal_year(pd.Series([cell], dtype=object)).iloc[0]
@@ -65,7 +68,25 @@ def test_fiscal_year_from_sheet_name():
 
 def test_yes_no_in_any_case():
     values, flagged = parsers.parse_yes_no(
-        pd.Series(["Y", "n", "Yes", "NO", "True", "false", "1", "0", True, 0, "", None, "(b)(6)", "maybe"], dtype=object)
+        pd.Series(
+            [
+                "Y",
+                "n",
+                "Yes",
+                "NO",
+                "True",
+                "false",
+                "1",
+                "0",
+                True,
+                0,
+                "",
+                None,
+                "(b)(6)",
+                "maybe",
+            ],
+            dtype=object,
+        )
     )
     assert values.tolist()[:10] == [True, False, True, False, True, False, True, False, True, False]
     assert values.iloc[10:].isna().all()
@@ -95,7 +116,9 @@ def test_country_variants(label, name, iso3):
 
 
 def test_country_unknown_redacted_and_stateless():
-    names, codes, flagged = parsers.parse_countries(pd.Series(["Atlantis", "(b)(6)", "", "Stateless"]))
+    names, codes, flagged = parsers.parse_countries(
+        pd.Series(["Atlantis", "(b)(6)", "", "Stateless"])
+    )
     assert names.iloc[0] == "Unknown" and pd.isna(codes.iloc[0]) and flagged.iloc[0]
     assert pd.isna(names.iloc[1]) and not flagged.iloc[1]
     assert pd.isna(names.iloc[2]) and not flagged.iloc[2]
@@ -124,7 +147,17 @@ def test_exception_blank_is_unknown_but_not_flagged():
 
 
 @pytest.mark.parametrize(
-    "code", ["(b)(6)", "(b)(7)(C)", "(b)(6), (b)(7)(C)", "b6", "B7C", "REDACTED", "[redacted]", " (b) (6) "]
+    "code",
+    [
+        "(b)(6)",
+        "(b)(7)(C)",
+        "(b)(6), (b)(7)(C)",
+        "b6",
+        "B7C",
+        "REDACTED",
+        "[redacted]",
+        " (b) (6) ",
+    ],
 )
 def test_redaction_codes_become_missing(code):
     assert parsers.is_redaction(pd.Series([code])).iloc[0]

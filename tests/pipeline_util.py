@@ -1,0 +1,57 @@
+"""Helpers for tests that build the whole pipeline in a throwaway copy of the repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from src.helpers import ROOT
+
+VENV = Path(sys.prefix)
+
+
+def copy_repo(dest: Path) -> Path:
+    """Copy the tracked and untracked-but-not-ignored files (as in the work tree) to `dest`."""
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for rel in filter(None, listed):
+        src = ROOT / rel
+        if not src.exists():
+            continue  # deleted in the work tree, not yet committed
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+    return dest
+
+
+def run_make(repo: Path, *targets: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run make in `repo` with this test run's environment as the project env (no reinstall)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTHONPATH")
+    }
+    return subprocess.run(
+        ["make", *targets, f"VENV={VENV}"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def executed_reports(output: str) -> list[str]:
+    """Names of the reports a make run executed (from the runner's '▶' lines)."""
+    return sorted(line.split("]")[0].lstrip("[") for line in output.splitlines() if "] ▶ " in line)

@@ -1,0 +1,58 @@
+"""One set of versions: requirements.lock (uv) and environment.yml (conda) must agree, and the
+lock must satisfy pyproject.toml's requirements."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+from packaging.requirements import Requirement
+
+from src.helpers import ROOT
+
+
+def lock_pins() -> dict[str, str]:
+    text = (ROOT / "requirements.lock").read_text()
+    return {m[0].lower(): m[1] for m in re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", text, re.M)}
+
+
+def conda_pins() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    return {name.lower(): version for name, version in (p.split("==") for p in pip)}
+
+
+def direct_requirements() -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = project["dependencies"] + [
+        r for extra in project["optional-dependencies"].values() for r in extra
+    ]
+    return [Requirement(r) for r in reqs]
+
+
+def test_environment_yml_pins_what_the_lock_pins():
+    lock, conda = lock_pins(), conda_pins()
+    mismatched = {n: (v, lock.get(n)) for n, v in conda.items() if lock.get(n) != v}
+    assert mismatched == {}, "environment.yml and requirements.lock disagree: {name: (yml, lock)}"
+
+
+def test_every_direct_dependency_is_in_both():
+    lock, conda = lock_pins(), conda_pins()
+    for req in direct_requirements():
+        name = req.name.lower()
+        assert name in conda, f"{name} missing from environment.yml"
+        assert req.specifier.contains(lock[name], prereleases=True), (
+            f"lock {name}=={lock[name]} breaks {req}"
+        )
+
+
+def test_required_floors():
+    lock = lock_pins()
+    assert Requirement("pandas>=3.1").specifier.contains(lock["pandas"])
+    assert Requirement("papermill>=2.6").specifier.contains(lock["papermill"])
+
+
+def test_conda_python_matches_project():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]

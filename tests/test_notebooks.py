@@ -1,0 +1,78 @@
+"""Source notebooks: paired with their percent scripts, nbformat 4.5 with ids, no outputs, and
+exactly one parameters cell that comes before any use of its names."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from src import notebooks, pipeline
+
+
+def test_committed_notebooks_have_no_problems():
+    assert notebooks.check() == []
+
+
+def test_every_pipeline_notebook_is_paired():
+    paired = {ipynb.name for ipynb, py in notebooks.pairs() if ipynb.exists() and py.exists()}
+    for report in pipeline.load_config():
+        assert report.notebook.split("/")[-1] in paired
+
+
+def _copy_notebooks(tmp_path):
+    folder = tmp_path / "notebooks"
+    shutil.copytree(notebooks.NOTEBOOKS, folder)
+    return folder
+
+
+def _edit(path, change):
+    nb = nbformat.read(path, as_version=4)
+    change(nb)
+    nbformat.write(nb, str(path))
+
+
+def test_check_catches_outputs_and_drift(tmp_path):
+    folder = _copy_notebooks(tmp_path)
+    target = folder / "01_clean_foia.ipynb"
+
+    def add_output(nb):
+        code = next(c for c in nb.cells if c.cell_type == "code")
+        code.outputs = [nbformat.v4.new_output("stream", text="hi")]
+        code.execution_count = 3
+
+    _edit(target, add_output)
+    problems = notebooks.check(folder)
+    assert any("carries outputs" in p for p in problems)
+    _edit(target, lambda nb: nb.cells.append(nbformat.v4.new_markdown_cell("new text")))
+    assert any("out of sync" in p for p in notebooks.check(folder))
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (["x = 1"], "exactly one cell tagged 'parameters', found 0"),
+        (["#p\nx = 1", "#p\ny = 2"], "found 2"),
+        (["print(x)", "#p\nx = 1"], "used before the parameters cell"),
+    ],
+)
+def test_parameter_rules(cells, message):
+    nb = nbformat.v4.new_notebook()
+    for source in cells:
+        cell = nbformat.v4.new_code_cell(source.removeprefix("#p\n"))
+        if source.startswith("#p"):
+            cell.metadata["tags"] = ["parameters"]
+        nb.cells.append(cell)
+    problems = notebooks.parameter_problems(nb, "nb")
+    assert any(message in p for p in problems), problems
+
+
+def test_sync_is_idempotent_and_ids_are_stable(tmp_path):
+    folder = _copy_notebooks(tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.glob("*.ipynb")}
+    for py in folder.glob("*.py"):
+        py.touch()  # make every script look newer, so sync rewrites from it
+    notebooks.sync(folder)
+    after = {p.name: p.read_bytes() for p in folder.glob("*.ipynb")}
+    assert after == before

@@ -1,0 +1,169 @@
+"""The pipeline: rules generated from pipeline.yml, a full build in a throwaway copy of the
+repository, incremental rebuilds, and a failing notebook that must not leave a report behind."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+import yaml
+from pipeline_util import copy_repo, executed_reports, run_make
+
+from src import pipeline
+
+REPORT_NAMES = [r.name for r in pipeline.load_config()]
+
+
+def test_config_entries_are_complete():
+    reports = pipeline.load_config()
+    assert [r.name for r in reports][:1] == ["clean_foia"]
+    for r in reports:
+        assert r.outputs, f"{r.name} declares no outputs"
+        assert r.title and r.summary
+
+
+def test_config_errors_name_the_entry(tmp_path):
+    bad = tmp_path / "pipeline.yml"
+    bad.write_text(
+        yaml.safe_dump(
+            {"reports": [{"name": "x", "notebook": "nope.ipynb", "title": "t", "summary": "s"}]}
+        )
+    )
+    with pytest.raises(
+        pipeline.ConfigError, match=r"reports\[0\]: notebook nope.ipynb does not exist"
+    ):
+        pipeline.load_config(bad)
+    bad.write_text(yaml.safe_dump({"reports": [{"name": "x", "colour": "red"}]}))
+    with pytest.raises(pipeline.ConfigError, match="unknown keys"):
+        pipeline.load_config(bad)
+
+
+def test_makefile_rules_declare_the_graph():
+    rules = pipeline.makefile_rules(pipeline.load_config())
+    clean_rule = next(
+        line for line in rules.splitlines() if line.startswith("build/executed/clean_foia.ipynb")
+    )
+    assert "data/processed/stca_cases.csv" in clean_rule.split("&:")[0]
+    assert "data/raw/foia/uscis_stca_foia_standin.xlsx" in clean_rule.split("&:")[1]
+    claims_rule = next(
+        line for line in rules.splitlines() if line.startswith("build/executed/claims.ipynb")
+    )
+    assert (
+        "data/processed/stca_cases.csv" in claims_rule.split("&:")[1]
+    )  # depends on the cleaner's output
+    assert "reports/index.html:" in rules
+
+
+@pytest.fixture(scope="module")
+def built_repo(tmp_path_factory):
+    """A copy of the repository after one cold `make reports`."""
+    repo = copy_repo(tmp_path_factory.mktemp("repo"))
+    result = run_make(repo, "reports")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return repo, result
+
+
+@pytest.mark.slow
+def test_full_build_writes_every_report_and_processed_file(built_repo):
+    repo, result = built_repo
+    assert executed_reports(result.stderr) == sorted(REPORT_NAMES)
+    for name in REPORT_NAMES:
+        assert (repo / "reports" / f"{name}.html").stat().st_size > 10_000
+        assert (repo / "reports" / f"{name}-full.html").exists()
+    for out in (
+        "stca_cases.csv",
+        "rejected_rows.csv",
+        "cleaning_summary.json",
+        "claims_verdicts.csv",
+    ):
+        assert (repo / "data" / "processed" / out).exists()
+    summary = json.loads((repo / "data" / "processed" / "cleaning_summary.json").read_text())
+    assert summary["rows"]["kept"] == 466 and summary["rows"]["balanced"]
+    index = (repo / "reports" / "index.html").read_text()
+    for name in REPORT_NAMES:
+        assert f'href="{name}.html"' in index
+    assert "[clean_foia] cell 1/" in result.stderr  # progress is visible
+    assert not list((repo / "notebooks").glob("*-executed*"))
+    source = nbformat.read(repo / "notebooks" / "01_clean_foia.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in source.cells if c.cell_type == "code")
+
+
+@pytest.mark.slow
+def test_parameters_reach_papermill_as_yaml_strings(built_repo):
+    repo, _ = built_repo
+    params = yaml.safe_load((repo / "build" / "params" / "clean_foia.yml").read_text())
+    assert params["period_end"] == "2017-03-31"
+    executed = nbformat.read(repo / "build" / "executed" / "clean_foia.ipynb", as_version=4)
+    injected = next(
+        c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
+    )
+    assert 'period_end = "2017-03-31"' in injected.source
+    assert injected["id"] == "injected-parameters"
+
+
+@pytest.mark.slow
+def test_second_build_executes_nothing(built_repo):
+    repo, _ = built_repo
+    again = run_make(repo, "reports")
+    assert again.returncode == 0
+    assert executed_reports(again.stderr) == []
+    assert "[index]" not in again.stderr
+
+
+@pytest.mark.slow
+def test_changing_one_notebook_reruns_only_it(built_repo):
+    repo, _ = built_repo
+    (repo / "notebooks" / "04_canada_context.ipynb").touch()
+    again = run_make(repo, "reports")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert executed_reports(again.stderr) == ["canada_context"]
+    assert "[index] ✓" in again.stderr
+
+
+@pytest.mark.slow
+def test_failing_notebook_fails_the_build_and_leaves_no_report(built_repo):
+    repo, _ = built_repo
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("divisor = 0")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("print('about to fail')\n1 / divisor")]
+    nbformat.write(nb, str(repo / "notebooks" / "99_broken.ipynb"))
+    config = yaml.safe_load((repo / "pipeline.yml").read_text())
+    config["reports"].append(
+        {
+            "name": "broken",
+            "notebook": "notebooks/99_broken.ipynb",
+            "title": "Broken",
+            "summary": "fails on purpose",
+            "outputs": [],
+        }
+    )
+    (repo / "pipeline.yml").write_text(yaml.safe_dump(config))
+    (repo / "reports" / "broken.html").write_text("stale report from an earlier run")
+
+    result = run_make(repo, "reports")
+    assert result.returncode != 0
+    assert "[broken] ✗ FAILED in notebooks/99_broken.ipynb" in result.stderr
+    assert "ZeroDivisionError" in result.stderr and "1 / divisor" in result.stderr
+    assert (repo / "build" / "failed" / "broken.ipynb").exists()
+    assert not (repo / "reports" / "broken.html").exists()
+    assert not (repo / "reports" / "broken-full.html").exists()
+    assert not (repo / "build" / "executed" / "broken.ipynb").exists()
+    assert not (
+        repo / "reports" / "index.html"
+    ).exists()  # an index would link a report that failed
+
+
+@pytest.mark.slow
+def test_run_one_notebook_with_other_parameters(built_repo, tmp_path):
+    repo, _ = built_repo
+    params = tmp_path / "fiscal.yml"
+    params.write_text(
+        "year_basis: fiscal\nfigures_dir: build/adhoc/figures\nfirst_year: 2008\nlast_year: 2012\n"
+    )
+    result = run_make(repo, "run", "NB=figures_calendar", f"PARAMS={params}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (repo / "build" / "adhoc" / "figures_calendar.html").exists()
+    table = (repo / "build" / "adhoc" / "figures" / "cases_per_year.csv").read_text().splitlines()
+    assert table[1].startswith("2008,") and len(table) == 6  # header + FY2008..FY2012
