@@ -254,13 +254,16 @@ STANDIN_NOTICE_HTML = (
     "is not public. This report is built on a labelled stand-in file that matches every figure "
     "the article published; all other values (most years, most nationalities, ports, dates) are "
     "<em>illustrative</em> and must not be cited. "
-    '<a href="{provenance_href}">Read the provenance note</a>.</div>'
+    '<a href="{provenance_href}" style="text-decoration:underline">Read the provenance note</a>.</div>'
 )
+
+
+PROVENANCE_PAGE = "provenance.html"  # rendered into reports/ so the site stands alone
 
 
 def provenance_href() -> str:
     """Link target for the provenance note, relative to reports/ (the HTML's own folder)."""
-    return "../" + PROVENANCE_NOTE
+    return PROVENANCE_PAGE
 
 
 def show_data_notice(status: DataStatus) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from src.helpers import ROOT, atomic_path, relative_to_root, repo_path, write_text_atomic
+from src.helpers import PROVENANCE_NOTE, PROVENANCE_PAGE, ROOT, atomic_path, relative_to_root, repo_path, write_text_atomic
 
 CONFIG = ROOT / "pipeline.yml"
 BUILD = ROOT / "build"
@@ -161,10 +161,16 @@ def makefile_rules(reports: list[Report]) -> str:
         lines.append(f"\t@$(PY) -m src.pipeline run {report.name}")
         lines.append("")
         executed.append(relative_to_root(report.executed))
-    lines.append(
-        "reports/index.html: "
-        + " ".join([*executed, "pipeline.yml", "src/pipeline.py", "templates/index.html.j2"])
-    )
+    index_inputs = [
+        *executed,
+        "pipeline.yml",
+        "src/pipeline.py",
+        "templates/index.html.j2",
+        "templates/provenance.html.j2",
+        PROVENANCE_NOTE,
+        "data/raw/context/README.md",
+    ]
+    lines.append("reports/index.html: " + " ".join(index_inputs))
     lines.append("\t@$(PY) -m src.pipeline index")
     lines.append("")
     lines.append("PIPELINE_TARGETS := reports/index.html " + " ".join(executed))
@@ -363,8 +369,6 @@ def build_index(reports: list[Report]) -> Path:
     """Write reports/index.html: each report's title, summary, both renderings, figure CSVs."""
     import jinja2
 
-    from src.helpers import PROVENANCE_NOTE
-
     entries = []
     for report in reports:
         figures = []
@@ -388,10 +392,25 @@ def build_index(reports: list[Report]) -> Path:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    facts = build_facts()
+    build_provenance_page(env)
     html = env.get_template("index.html.j2").render(
-        reports=entries, facts=build_facts(), provenance_href="../" + PROVENANCE_NOTE
+        reports=entries, facts=facts, provenance_href=PROVENANCE_PAGE
     )
     return write_text_atomic(REPORTS / "index.html", html)
+
+
+def build_provenance_page(env) -> Path:
+    """Render data/raw/PROVENANCE.md and the context README into reports/provenance.html, so the
+    notices' link works wherever reports/ is published."""
+    import mistune
+
+    sections = []
+    for source in (ROOT / PROVENANCE_NOTE, ROOT / "data" / "raw" / "context" / "README.md"):
+        markdown = mistune.create_markdown(escape=True, plugins=["table"])
+        sections.append({"path": relative_to_root(source), "html": markdown(source.read_text(encoding="utf-8"))})
+    html = env.get_template("provenance.html.j2").render(sections=sections)
+    return write_text_atomic(REPORTS / PROVENANCE_PAGE, html)
 
 
 # ---------------------------------------------------------------- command line

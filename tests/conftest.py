@@ -23,6 +23,18 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_repo(tmp_path_factory):
+    """A throwaway copy of the repository after one cold `make reports`: (path, make result).
+    Tests that change it work on their own copy (pipeline_util.clone_built)."""
+    from pipeline_util import copy_repo, run_make
+
+    repo = copy_repo(tmp_path_factory.mktemp("built"))
+    result = run_make(repo, "reports")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return repo, result
+
+
+@pytest.fixture(scope="session")
 def standin_result():
     """The stand-in cleaned with default settings (checksums verified)."""
     return clean_foia(STANDIN)

@@ -55,3 +55,10 @@ def run_make(repo: Path, *targets: str, timeout: int = 900) -> subprocess.Comple
 def executed_reports(output: str) -> list[str]:
     """Names of the reports a make run executed (from the runner's '▶' lines)."""
     return sorted(line.split("]")[0].lstrip("[") for line in output.splitlines() if "] ▶ " in line)
+
+
+def clone_built(repo: Path, dest: Path) -> Path:
+    """Copy an already built repository (mtimes kept, so make sees it as built)."""
+    target = dest / "repo"
+    shutil.copytree(repo, target, symlinks=True)
+    return target

@@ -8,7 +8,7 @@ import json
 import nbformat
 import pytest
 import yaml
-from pipeline_util import copy_repo, executed_reports, run_make
+from pipeline_util import clone_built, executed_reports, run_make
 
 from src import pipeline
 
@@ -53,15 +53,6 @@ def test_makefile_rules_declare_the_graph():
         "data/processed/stca_cases.csv" in claims_rule.split("&:")[1]
     )  # depends on the cleaner's output
     assert "reports/index.html:" in rules
-
-
-@pytest.fixture(scope="module")
-def built_repo(tmp_path_factory):
-    """A copy of the repository after one cold `make reports`."""
-    repo = copy_repo(tmp_path_factory.mktemp("repo"))
-    result = run_make(repo, "reports")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    return repo, result
 
 
 @pytest.mark.slow
@@ -112,8 +103,8 @@ def test_second_build_executes_nothing(built_repo):
 
 
 @pytest.mark.slow
-def test_changing_one_notebook_reruns_only_it(built_repo):
-    repo, _ = built_repo
+def test_changing_one_notebook_reruns_only_it(built_repo, tmp_path):
+    repo = clone_built(built_repo[0], tmp_path)
     (repo / "notebooks" / "04_canada_context.ipynb").touch()
     again = run_make(repo, "reports")
     assert again.returncode == 0, again.stderr[-3000:]
@@ -122,8 +113,8 @@ def test_changing_one_notebook_reruns_only_it(built_repo):
 
 
 @pytest.mark.slow
-def test_failing_notebook_fails_the_build_and_leaves_no_report(built_repo):
-    repo, _ = built_repo
+def test_failing_notebook_fails_the_build_and_leaves_no_report(built_repo, tmp_path):
+    repo = clone_built(built_repo[0], tmp_path)
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("divisor = 0")
     params.metadata["tags"] = ["parameters"]
@@ -167,3 +158,28 @@ def test_run_one_notebook_with_other_parameters(built_repo, tmp_path):
     assert (repo / "build" / "adhoc" / "figures_calendar.html").exists()
     table = (repo / "build" / "adhoc" / "figures" / "cases_per_year.csv").read_text().splitlines()
     assert table[1].startswith("2008,") and len(table) == 6  # header + FY2008..FY2012
+
+
+@pytest.mark.slow
+def test_real_release_dropped_in_replaces_the_standin(built_repo, tmp_path):
+    """An analyst adds a (here: CSV) release beside the stand-in and records its checksum: the
+    pipeline picks it up unchanged and the stand-in notices disappear."""
+    from src import standin
+
+    repo = clone_built(built_repo[0], tmp_path)
+    rows = ["Record ID,Date of Screening,Citizenship,Exception Type,ER,POE"]
+    labels = {"family_member": "Family Member", "unaccompanied_minor": "Unaccompanied Minor",
+              "valid_status": "Valid visa", "public_interest": "Public Interest"}
+    for i, p in enumerate(standin.make_people(), 1):
+        er = {True: "Y", False: "N", None: ""}[p["expedited_removal"]]
+        rows.append(f'R{i:05d},{p["date"]:%Y-%m-%d},"{p["citizenship"].strip()}",{labels[p["exception"]]},{er},"{p["port"]}"')
+    (repo / "data" / "raw" / "foia" / "uscis_release.csv").write_text("\n".join(rows) + "\n")
+    assert run_make(repo, "manifest").returncode == 0
+    result = run_make(repo, "reports")
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((repo / "data" / "processed" / "cleaning_summary.json").read_text())
+    assert summary["source_file"] == "data/raw/foia/uscis_release.csv" and summary["is_standin"] is False
+    for page in ("index.html", "clean_foia.html", "claims.html", "figures_calendar.html"):
+        assert "standin-notice" not in (repo / "reports" / page).read_text(), page
+    figures_index = (repo / "reports" / "figures" / "figures_calendar" / "figures.json").read_text()
+    assert "illustrative" not in figures_index and "STAND-IN" not in figures_index
