@@ -56,3 +56,14 @@ def test_required_floors():
 def test_conda_python_matches_project():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert "python=3.11" in env["dependencies"]
+
+
+def test_ci_and_workflow_run_the_readme_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make reports" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "reports.yml").read_text())
+    runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert "make reports" in runs and "make test" in runs
+    uploads = [s for s in workflow["jobs"]["build"]["steps"] if "upload-pages-artifact" in s.get("uses", "")]
+    assert uploads and uploads[0]["with"]["path"] == "reports"
