@@ -38,7 +38,7 @@ helpers.show_data_notice(status)
 cases = read_cases(helpers.repo_path(cases_path))
 ledger = claims.load_ledger(helpers.repo_path(ledger_path))
 verdicts = claims.evaluate_claims(ledger, cases)
-helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_path))
+verdicts_file = helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_path))
 
 # %% [markdown]
 # ## Verdicts

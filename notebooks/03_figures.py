@@ -88,4 +88,4 @@ helpers.show_figure(out_dir / f"{chart.name}.png", chart.alt)
 charts.append(chart)
 
 # %%
-figures.write_figure_index(charts, out_dir)
+figure_index = figures.write_figure_index(charts, out_dir)

@@ -64,7 +64,7 @@ chart = figures.chart_canada_side(table)
 figures.save_chart(chart, out_dir)
 helpers.show_figure(out_dir / f"{chart.name}.png", chart.alt)
 charts.append(chart)
-figures.write_figure_index(charts, out_dir)
+figure_index = figures.write_figure_index(charts, out_dir)
 
 # %% [markdown]
 # ## Revisions

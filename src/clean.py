@@ -349,10 +349,19 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str)
     return records, counts, totals, notes
 
 
+MAX_VALUE_SHOWN = 200  # longer raw values are shortened in the summary (the raw file keeps them)
+
+
+def _shorten(value: str) -> str:
+    if len(value) <= MAX_VALUE_SHOWN:
+        return value
+    return f"{value[:MAX_VALUE_SHOWN]}… ({len(value)} characters)"
+
+
 def _unrecognized_list(raw: pd.Series, flags: pd.Series) -> list[dict]:
     values = raw[flags].astype("str").str.strip()
     counts = values.value_counts()
-    return [{"value": str(v), "count": int(n)} for v, n in sorted(counts.items())]
+    return [{"value": _shorten(str(v)), "count": int(n)} for v, n in sorted(counts.items())]
 
 
 def build_cases(

@@ -238,7 +238,7 @@ def parse_exceptions(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     several) becomes 'unknown' and is flagged for the cleaning report.
     """
     text = blank_redactions(series)
-    classes = text.map(classify_exception, na_action="ignore")
+    classes = text.map(classify_exception, na_action="ignore").astype("str")
     unrecognized = text.notna() & (classes == UNKNOWN)
     return classes.fillna(UNKNOWN).astype("str"), unrecognized.fillna(False).astype(bool)
 

@@ -25,7 +25,15 @@ from pathlib import Path
 
 import yaml
 
-from src.helpers import PROVENANCE_NOTE, PROVENANCE_PAGE, ROOT, atomic_path, relative_to_root, repo_path, write_text_atomic
+from src.helpers import (
+    PROVENANCE_NOTE,
+    PROVENANCE_PAGE,
+    ROOT,
+    atomic_path,
+    relative_to_root,
+    repo_path,
+    write_text_atomic,
+)
 
 CONFIG = ROOT / "pipeline.yml"
 BUILD = ROOT / "build"
@@ -282,56 +290,56 @@ def run_report(report: Report, adhoc: bool = False, extra_parameters: dict | Non
 
     _log(f"[{report.name}] ▶ {report.notebook} with {json.dumps(parameters, sort_keys=True)}")
     started = time.monotonic()
+    finished = False
     try:
-        papermill.execute_notebook(
-            str(repo_path(report.notebook)),
-            str(running),
-            parameters=parameters,
-            kernel_name="python3",
-            language="python",
-            cwd=str(ROOT),
-            execution_timeout=report.execution_timeout,
-            log_output=True,
-            progress_bar=False,
-        )
-    except PapermillExecutionError as err:
-        os.replace(running, failed)
-        if not adhoc:
-            _remove(report.executed, report.html, report.html_full, REPORTS / "index.html")
-        first_line = (err.source or "").strip().splitlines()[:3]
-        _log(
-            f"[{report.name}] ✗ FAILED in {report.notebook}, cell {err.exec_count} "
-            f"(index {err.cell_index}):\n    " + "\n    ".join(first_line) + "\n"
-            f"  {err.ename}: {err.evalue}\n"
-            f"  The failed notebook, with the error marked, is kept at {relative_to_root(failed)}.\n"
-            f"  Its reports were removed so nothing stale looks current."
-        )
-        return 1
-    except BaseException:
-        # Ctrl-C, a timeout or a kernel death: leave nothing that looks finished.
-        if running.exists():
-            os.replace(running, failed)
-        if not adhoc:
-            _remove(report.executed, report.html, report.html_full, REPORTS / "index.html")
-        raise
+        try:
+            papermill.execute_notebook(
+                str(repo_path(report.notebook)),
+                str(running),
+                parameters=parameters,
+                kernel_name="python3",
+                language="python",
+                cwd=str(ROOT),
+                execution_timeout=report.execution_timeout,
+                log_output=True,
+                progress_bar=False,
+            )
+        except PapermillExecutionError as err:
+            source_lines = (err.source or "").strip().splitlines()[:3]
+            _log(
+                f"[{report.name}] ✗ FAILED in {report.notebook}, cell {err.exec_count} "
+                f"(index {err.cell_index}):\n    " + "\n    ".join(source_lines) + "\n"
+                f"  {err.ename}: {err.evalue}\n"
+                f"  The failed notebook, with the error marked, is kept at {relative_to_root(failed)}.\n"
+                f"  Its reports were removed so nothing stale looks current."
+            )
+            return 1
 
-    nb = nbformat.read(running, as_version=4)
-    _finalise_notebook(nb)
-    missing = [out for out in ([] if adhoc else report.outputs) if not repo_path(out).exists()]
-    if missing:
-        os.replace(running, failed)
-        _remove(report.executed, report.html, report.html_full)
-        _log(
-            f"[{report.name}] ✗ the notebook ran but did not write its declared outputs: {missing}"
-        )
-        return 1
-    export_html(nb, report.name, report.title, report.notebook, parameters, html, html_full)
-    with atomic_path(executed) as tmp:
-        nbformat.write(nb, str(tmp))
-    _remove(running)
-    now = time.time()
-    for out in [] if adhoc else report.outputs:  # make compares mtimes: mark outputs as current
-        os.utime(repo_path(out), (now, now))
+        nb = nbformat.read(running, as_version=4)
+        _finalise_notebook(nb)
+        missing = [out for out in ([] if adhoc else report.outputs) if not repo_path(out).exists()]
+        if missing:
+            _log(
+                f"[{report.name}] ✗ the notebook ran but did not write its declared outputs: {missing}"
+            )
+            return 1
+        export_html(nb, report.name, report.title, report.notebook, parameters, html, html_full)
+        with atomic_path(executed) as tmp:
+            nbformat.write(nb, str(tmp))
+        now = time.time()
+        for out in [] if adhoc else report.outputs:  # make compares mtimes: mark outputs current
+            os.utime(repo_path(out), (now, now))
+        finished = True
+    finally:
+        # Whatever stopped the run (a failing cell, Ctrl-C, a timeout, a dead kernel), leave
+        # nothing that looks finished: keep the partial notebook in build/failed/ for debugging
+        # and remove this report's outputs and the index that would link them.
+        if not finished:
+            if running.exists():
+                os.replace(running, failed)
+            if not adhoc:
+                _remove(report.executed, report.html, report.html_full, REPORTS / "index.html")
+        _remove(running)
     _log(f"[{report.name}] ✓ done in {time.monotonic() - started:.1f}s -> {relative_to_root(html)}")
     return 0
 
@@ -408,7 +416,9 @@ def build_provenance_page(env) -> Path:
     sections = []
     for source in (ROOT / PROVENANCE_NOTE, ROOT / "data" / "raw" / "context" / "README.md"):
         markdown = mistune.create_markdown(escape=True, plugins=["table"])
-        sections.append({"path": relative_to_root(source), "html": markdown(source.read_text(encoding="utf-8"))})
+        sections.append(
+            {"path": relative_to_root(source), "html": markdown(source.read_text(encoding="utf-8"))}
+        )
     html = env.get_template("provenance.html.j2").render(sections=sections)
     return write_text_atomic(REPORTS / PROVENANCE_PAGE, html)
 

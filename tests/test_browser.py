@@ -45,13 +45,17 @@ class Visit:
     """One page load with its blocked requests, console errors and page errors recorded."""
 
     def __init__(self, browser, path: Path, bypass_csp: bool = False):
-        self.context = browser.new_context(bypass_csp=bypass_csp, viewport={"width": 1200, "height": 900})
+        self.context = browser.new_context(
+            bypass_csp=bypass_csp, viewport={"width": 1200, "height": 900}
+        )
         self.page = self.context.new_page()
         self.blocked: list[str] = []
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.page.route("**/*", self._route)
-        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.on(
+            "console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None
+        )
         self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
         self.page.goto(path.as_uri(), wait_until="load")
 
@@ -151,7 +155,11 @@ def test_markup_in_a_country_name_is_shown_not_run(browser, tmp_path):
     from src.report import safe_html
 
     evil = '<img src=x onerror="document.title=\'owned\'"><script>document.title="owned"</script>'
-    page_html = "<html><head><title>ok</title></head><body>" + safe_html("<p>{v}</p>", v=evil) + "</body></html>"
+    page_html = (
+        "<html><head><title>ok</title></head><body>"
+        + safe_html("<p>{v}</p>", v=evil)
+        + "</body></html>"
+    )
     path = tmp_path / "escaped.html"
     path.write_text(page_html)
     v = Visit(browser, path)

@@ -65,5 +65,9 @@ def test_ci_and_workflow_run_the_readme_commands():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "reports.yml").read_text())
     runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
     assert "make reports" in runs and "make test" in runs
-    uploads = [s for s in workflow["jobs"]["build"]["steps"] if "upload-pages-artifact" in s.get("uses", "")]
+    uploads = [
+        s
+        for s in workflow["jobs"]["build"]["steps"]
+        if "upload-pages-artifact" in s.get("uses", "")
+    ]
     assert uploads and uploads[0]["with"]["path"] == "reports"

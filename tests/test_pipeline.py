@@ -168,18 +168,27 @@ def test_real_release_dropped_in_replaces_the_standin(built_repo, tmp_path):
 
     repo = clone_built(built_repo[0], tmp_path)
     rows = ["Record ID,Date of Screening,Citizenship,Exception Type,ER,POE"]
-    labels = {"family_member": "Family Member", "unaccompanied_minor": "Unaccompanied Minor",
-              "valid_status": "Valid visa", "public_interest": "Public Interest"}
+    labels = {
+        "family_member": "Family Member",
+        "unaccompanied_minor": "Unaccompanied Minor",
+        "valid_status": "Valid visa",
+        "public_interest": "Public Interest",
+    }
     for i, p in enumerate(standin.make_people(), 1):
         er = {True: "Y", False: "N", None: ""}[p["expedited_removal"]]
-        rows.append(f'R{i:05d},{p["date"]:%Y-%m-%d},"{p["citizenship"].strip()}",{labels[p["exception"]]},{er},"{p["port"]}"')
+        rows.append(
+            f'R{i:05d},{p["date"]:%Y-%m-%d},"{p["citizenship"].strip()}",{labels[p["exception"]]},{er},"{p["port"]}"'
+        )
     (repo / "data" / "raw" / "foia" / "uscis_release.csv").write_text("\n".join(rows) + "\n")
     assert run_make(repo, "manifest").returncode == 0
     result = run_make(repo, "reports")
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((repo / "data" / "processed" / "cleaning_summary.json").read_text())
-    assert summary["source_file"] == "data/raw/foia/uscis_release.csv" and summary["is_standin"] is False
+    assert (
+        summary["source_file"] == "data/raw/foia/uscis_release.csv"
+        and summary["is_standin"] is False
+    )
     for page in ("index.html", "clean_foia.html", "claims.html", "figures_calendar.html"):
-        assert "standin-notice" not in (repo / "reports" / page).read_text(), page
+        assert 'class="standin-notice"' not in (repo / "reports" / page).read_text(), page
     figures_index = (repo / "reports" / "figures" / "figures_calendar" / "figures.json").read_text()
     assert "illustrative" not in figures_index and "STAND-IN" not in figures_index
