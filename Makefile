@@ -68,11 +68,16 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(PY) -m src.notebooks check
 
+# JupyterLab on 127.0.0.1 only, token authentication on (the URL with the token is printed),
+# opened at notebooks/, with the project kernel "Python (stca-foia)".
+LAB_PORT ?= 8888
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=. \
-	  --ServerApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
+	  --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run

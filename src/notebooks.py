@@ -84,10 +84,14 @@ def sync(folder: Path = NOTEBOOKS) -> list[Path]:
                 written.append(ipynb)
         elif ipynb.exists():
             nb = nbformat.read(ipynb, as_version=4)
+            before = nbformat.writes(nb)
             clean_notebook(nb)
-            nbformat.write(nb, str(ipynb))
-            jupytext.write(nb, py, fmt="py:percent")
-            written += [ipynb, py]
+            if nbformat.writes(nb) != before:
+                nbformat.write(nb, str(ipynb))
+                written.append(ipynb)
+            if not py.exists() or _cells_signature(jupytext.read(py)) != _cells_signature(nb):
+                jupytext.write(nb, py, fmt="py:percent")
+                written.append(py)
     return written
 
 

@@ -76,3 +76,15 @@ def test_sync_is_idempotent_and_ids_are_stable(tmp_path):
     notebooks.sync(folder)
     after = {p.name: p.read_bytes() for p in folder.glob("*.ipynb")}
     assert after == before
+
+
+def test_make_lint_is_clean():
+    import os
+    import subprocess
+
+    from pipeline_util import VENV
+    from src.helpers import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    result = subprocess.run(["make", "lint", f"VENV={VENV}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

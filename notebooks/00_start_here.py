@@ -1,0 +1,71 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python (stca-foia)
+#     language: python
+#     name: stca-foia
+# ---
+
+# %% [markdown]
+# # Start here
+#
+# A first look at the cleaned table: one row per person who came from Canada to a U.S. land port
+# and asked for asylum under an exception to the Safe Third Country Agreement. Run the cells top
+# to bottom (the table is built by `make reports`, or by running `01_clean_foia` first).
+#
+# **Things you can change** in the next cell: which year basis to count by, the year range and
+# how many nationalities to list. The other notebooks have their own parameters cells; to run one
+# with other values from the shell, see "Run one notebook with other parameters" in README.md.
+
+# %% tags=["parameters"]
+cases_path = "data/processed/stca_cases.csv"
+year_basis = "calendar"  # or "fiscal" (U.S. fiscal year, October to September)
+first_year = 2005
+last_year = 2017
+top_nationalities = 15
+
+# %%
+from IPython.display import display
+
+from src import helpers, metrics, views
+from src.schema import DATA_DICTIONARY, read_cases
+
+helpers.show_data_notice(helpers.data_status(helpers.resolve_foia_path("data/raw/foia")))
+cases = read_cases(helpers.repo_path(cases_path))
+selected = views.in_years(cases, year_basis, first_year, last_year)
+print(f"{len(selected)} of {len(cases)} people, {year_basis} years {first_year}-{last_year}")
+
+# %% [markdown]
+# ## What each column means
+
+# %%
+display(views.dictionary(DATA_DICTIONARY, cases))
+
+# %% [markdown]
+# ## By year
+
+# %%
+display(views.by_year(selected, year_basis))
+
+# %% [markdown]
+# ## By nationality
+
+# %%
+display(views.by_nationality(selected, top_nationalities))
+
+# %% [markdown]
+# ## By exception, and expedited removal within each
+
+# %%
+display(views.by_exception(selected))
+
+# %% [markdown]
+# ## Your turn
+#
+# `cases` is a pandas DataFrame; the metrics in `src/metrics.py` (for example
+# `metrics.count_in_year(cases, 2016)`) are the same functions the claims ledger uses.
+
+# %%
+metrics.count_in_year(cases, 2016, year_basis)
