@@ -7,8 +7,6 @@ axe-core violations, and the stand-in notice visible. Screenshots go to test-out
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -18,27 +16,11 @@ from src import pipeline
 from src.helpers import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 REPORTS = [r.name for r in pipeline.load_config()]
 PAGES = ["index", "provenance", *REPORTS, *[f"{name}-full" for name in REPORTS]]
 PLACEHOLDER_ALT = ("No description has been provided", "image", "figure", "")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required for these tests: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 class Visit:

@@ -83,8 +83,11 @@ def test_make_lint_is_clean():
     import subprocess
 
     from pipeline_util import VENV
+
     from src.helpers import ROOT
 
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
-    result = subprocess.run(["make", "lint", f"VENV={VENV}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "lint", f"VENV={VENV}"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -75,17 +75,6 @@ def test_markup_in_raw_data_is_escaped_in_the_cleaning_report(built_repo, tmp_pa
     context.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, LAUNCH_ARGS
-
-    with sync_playwright() as playwright:
-        b = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
 def _read_only_make(repo, *targets):
     """Run make with data/raw read-only: a read-only bind mount for root (who ignores file
     modes), plain file modes for anyone else."""
