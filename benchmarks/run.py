@@ -110,35 +110,24 @@ def naive_baseline(repeats: int) -> tuple[list[float], dict[str, float]]:
     return times, compute
 
 
-def kernel_start_and_imports(repeats: int) -> list[float]:
-    """papermill on a one-cell notebook that does what every pipeline notebook's first code cell
-    does: start a kernel and import pandas, seaborn and src."""
-    import nbformat
+KERNEL_SCRIPT = """
+import json, time
+from jupyter_client.manager import start_new_kernel
+start = time.perf_counter()
+km, kc = start_new_kernel(kernel_name="python3")
+reply = kc.execute_interactive("import pandas, seaborn, matplotlib\\nfrom src import figures, clean, claims", timeout=120)
+elapsed = time.perf_counter() - start
+kc.stop_channels()
+km.shutdown_kernel(now=True)
+assert reply["content"]["status"] == "ok", reply
+print(json.dumps({"seconds": elapsed}))
+"""
 
-    times = []
-    with tempfile.TemporaryDirectory() as tmp:
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [
-            nbformat.v4.new_code_cell(
-                "import pandas, seaborn, matplotlib\nfrom src import figures, clean, claims"
-            )
-        ]
-        path = Path(tmp) / "imports.ipynb"
-        nbformat.write(nb, str(path))
-        for _ in range(repeats):
-            times.append(
-                _timed(
-                    [
-                        str(VENV / "bin" / "papermill"),
-                        str(path),
-                        str(Path(tmp) / "out.ipynb"),
-                        "-k",
-                        "python3",
-                    ],
-                    ROOT,
-                )
-            )
-    return times
+
+def kernel_start_and_imports(repeats: int) -> list[float]:
+    """Start a kernel and run the imports every pipeline notebook's first code cell does, timed
+    inside one process (no papermill or nbconvert start-up): the unavoidable cost per notebook."""
+    return [_subprocess_json(KERNEL_SCRIPT)["seconds"] for _ in range(repeats)]
 
 
 def incremental(repeats: int) -> tuple[list[float], list[float], list[str]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -134,30 +133,35 @@ def _read_xlsx(path: Path) -> list[RawTable]:
     return [RawTable(sheet=str(name), grid=grid) for name, grid in sheets.items()]
 
 
-def _decode_csv(path: Path) -> tuple[str, str]:
+def _csv_encoding(path: Path) -> tuple[str, str]:
+    """(codec for pandas, label for the report): UTF-8 (with or without BOM), else Windows-1252."""
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8 with BOM"
+        return "utf-8-sig", "utf-8 with BOM"
     try:
-        return raw.decode("utf-8"), "utf-8"
+        raw.decode("utf-8")
+        return "utf-8", "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="strict"), "windows-1252"
+        raw.decode("cp1252")  # raises if the bytes are not Windows-1252 either
+        return "cp1252", "windows-1252"
 
 
 def _read_csv(path: Path) -> tuple[list[RawTable], dict]:
     try:
-        text, encoding = _decode_csv(path)
+        encoding, label = _csv_encoding(path)
     except UnicodeDecodeError as exc:
         raise CleaningError(
             f"{path}: byte {exc.start} is neither UTF-8 nor Windows-1252 text"
         ) from exc
-    sample = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SCAN_ROWS]))))
-    width = max((len(row) for row in sample), default=0)
+    with open(path, encoding=encoding, newline="") as fh:
+        head = [line for _, line in zip(range(HEADER_SCAN_ROWS), fh, strict=False)]
+    width = max((len(row) for row in csv.reader(head)), default=0)
     if width == 0:
         raise CleaningError(f"{path}: no rows found; expected a header row and data rows")
     try:
         grid = pd.read_csv(
-            io.StringIO(text),
+            path,
+            encoding=encoding,
             header=None,
             names=range(width),
             dtype="str",
@@ -170,7 +174,7 @@ def _read_csv(path: Path) -> tuple[list[RawTable], dict]:
         raise CleaningError(
             f"{path}: a row has more fields than the header area ({width}): {exc}"
         ) from exc
-    return [RawTable(sheet=None, grid=grid)], {"format": "csv", "encoding": encoding}
+    return [RawTable(sheet=None, grid=grid)], {"format": "csv", "encoding": label}
 
 
 # ---------------------------------------------------------------- header detection
@@ -238,24 +242,30 @@ def check_required(header: Header, table: RawTable, path: Path) -> None:
 # ---------------------------------------------------------------- row classification
 
 
-def classify_rows(body: pd.DataFrame) -> pd.Series:
+def classify_rows(body: pd.DataFrame, cleaned: dict | None = None) -> pd.Series:
     """Label each body row 'blank', 'total', 'note' or 'data', column-wise.
 
     total: a cell reads Total / Grand Total / Subtotal / FY 2008 Total. note: a single filled
     cell holding a phrase of three or more words (footnotes, source lines). Everything else with
     any content is a data row, even if most of it is redacted.
     """
-    cells = pd.DataFrame({col: parsers.clean_cells(body[col]) for col in body.columns})
-    filled = cells.notna()
+    cells = {col: parsers.clean_cells(body[col]) for col in body.columns}
+    if cleaned is not None:
+        cleaned.update(cells)
+    filled = pd.DataFrame({col: text.notna() for col, text in cells.items()}, index=body.index)
     count = filled.sum(axis=1)
     total = pd.Series(False, index=body.index)
-    for col in cells.columns:
-        total |= parsers.is_total_label(cells[col])
-    joined = pd.Series("", index=body.index, dtype="str")
-    for col in cells.columns:  # a few columns: string concatenation stays vectorised
-        joined = joined + " " + cells[col].fillna("")
-    words = joined.str.count(r"\S+")
-    note = (count == 1) & (words >= 3)
+    for text in cells.values():
+        total |= parsers.total_mask(text)
+    # A footnote is a lone cell holding a phrase: only rows with one filled cell are looked at.
+    single = count == 1
+    words = pd.Series(0, index=body.index)
+    if single.any():
+        lone = pd.Series("", index=body.index[single], dtype="str")
+        for text in cells.values():
+            lone = lone + " " + text[single].fillna("")
+        words[single] = lone.str.count(r"\S+")
+    note = single & (words >= 3)
     kinds = pd.Series("data", index=body.index, dtype="str")
     kinds[note] = "note"
     kinds[total] = "total"
@@ -287,16 +297,19 @@ def _stated_count(row: pd.Series) -> int | None:
 def _table_records(table: RawTable, header: Header, path: Path, file_label: str):
     """Split one table into data records (raw field columns + location) and row counts."""
     body = table.grid.iloc[header.row_index + 1 :]
-    kinds = classify_rows(body)
+    cleaned: dict = {}
+    kinds = classify_rows(body, cleaned)
     excel_rows = table.first_row + pd.Series(range(len(table.grid)), index=table.grid.index)
     body_rows = excel_rows.loc[body.index]
 
-    data = body[kinds == "data"]
+    is_data_row = (kinds == "data").to_numpy()
+    data = body[is_data_row]
     records = pd.DataFrame(index=data.index)
     for name in FIELDS:
         col = header.columns.get(name)
+        # the cleaned text of the cell (stripped; blank -> missing), computed once above
         records[f"raw_{name}"] = (
-            data[col] if col is not None else pd.Series(pd.NA, index=data.index)
+            cleaned[col][is_data_row] if col is not None else pd.Series(pd.NA, index=data.index)
         )
     records["source_file"] = file_label
     records["source_sheet"] = table.sheet if table.sheet is not None else ""
@@ -368,18 +381,19 @@ def build_cases(
     records: pd.DataFrame, period_end: pd.Timestamp
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Parse raw field columns into the output table; return (cases, rejected, details)."""
-    dates = parsers.parse_dates(records["raw_screening_date"])
-    date_text = parsers.blank_redactions(records["raw_screening_date"])
+    each = parsers.per_distinct
+    dates = each(parsers.parse_dates, records["raw_screening_date"])
+    date_text = each(parsers.blank_redactions, records["raw_screening_date"])
     bad_date = date_text.notna() & dates.isna()
 
-    fy_column = parsers.parse_fiscal_year(records["raw_fiscal_year"])
+    fy_column = each(parsers.parse_fiscal_year, records["raw_fiscal_year"])
     fy_sheet = pd.to_numeric(records["sheet_fiscal_year"], errors="coerce").astype("Int64")
     fiscal_year = parsers.fiscal_year_of(dates).fillna(fy_column).fillna(fy_sheet)
     fy_disagrees = dates.notna() & fy_column.notna() & (parsers.fiscal_year_of(dates) != fy_column)
 
-    names, iso3, bad_country = parsers.parse_countries(records["raw_citizenship"])
-    exception, bad_exception = parsers.parse_exceptions(records["raw_exception"])
-    expedited, bad_expedited = parsers.parse_yes_no(records["raw_expedited_removal"])
+    names, iso3, bad_country = each(parsers.parse_countries, records["raw_citizenship"])
+    exception, bad_exception = each(parsers.parse_exceptions, records["raw_exception"])
+    expedited, bad_expedited = each(parsers.parse_yes_no, records["raw_expedited_removal"])
 
     case_id = parsers.blank_redactions(records["raw_case_id"])
     generated = case_id.isna()
@@ -425,14 +439,15 @@ def build_cases(
         reason[dup] = "duplicate case_id " + case_id[dup] + " (first seen at " + where + ")"
 
     rejected_mask = reason.notna()
-    port = parsers.blank_redactions(records["raw_port_of_entry"]).str.replace(
-        r"\s+", " ", regex=True
+    port = each(
+        lambda s: parsers.blank_redactions(s).str.replace(r"\s+", " ", regex=True),
+        records["raw_port_of_entry"],
     )
 
     cases = pd.DataFrame(
         {
             "case_id": case_id,
-            "screening_date": dates.dt.strftime("%Y-%m-%d"),
+            "screening_date": each(lambda d: d.dt.strftime("%Y-%m-%d"), dates),
             "calendar_year": dates.dt.year.astype("Int64"),
             "fiscal_year": fiscal_year.astype("Int64"),
             "citizenship": names,

@@ -38,6 +38,21 @@ def clean_cells(series: pd.Series) -> pd.Series:
     return text.astype("str")
 
 
+def per_distinct(parser, series: pd.Series):
+    """Run `parser` (Series -> Series, or a tuple of Series) on the distinct values of `series`
+    only, then spread the results back to every row. A million-row column with a few thousand
+    distinct labels costs a few thousand parses. Results keep the input's index."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    if len(uniques) == len(series):
+        return parser(series)
+    parsed = parser(pd.Series(uniques))
+
+    def spread(values: pd.Series) -> pd.Series:
+        return values.iloc[codes].set_axis(series.index)
+
+    return tuple(spread(v) for v in parsed) if isinstance(parsed, tuple) else spread(parsed)
+
+
 # ---------------------------------------------------------------- redactions
 
 _B_CODE = r"\(?\s*b\s*\)?\s*\(?\s*[1-9]\s*\)?(?:\s*\(?\s*[a-f]\s*\)?)?"
@@ -50,21 +65,34 @@ REDACTION_RE = re.compile(
 
 def is_redaction(series: pd.Series) -> pd.Series:
     """True where a cell holds a FOIA redaction code such as '(b)(6)', 'b7c' or '[REDACTED]'."""
-    text = clean_cells(series)
-    return text.str.fullmatch(REDACTION_RE.pattern, case=False).fillna(False).astype(bool)
+    return redaction_mask(clean_cells(series))
 
 
-MISSING_MARKERS = {"unknown", "not available", "n a", "not recorded"}
+def redaction_mask(text: pd.Series) -> pd.Series:
+    """is_redaction for text already passed through clean_cells."""
+    result = pd.Series(False, index=text.index)
+    # only cells with a 'b' or a redaction word can be codes: skip the regex for the rest
+    candidates = text.str.contains(r"[bB]|redact|withh|exempt", case=False, regex=True).fillna(
+        False
+    )
+    if candidates.any():
+        hits = text[candidates].str.fullmatch(REDACTION_RE.pattern, case=False).fillna(False)
+        result[candidates] = hits.astype(bool)
+    return result
+
+
+MISSING_MARKERS = {
+    "unknown", "unk", "not available", "n/a", "n.a.", "not recorded", "none recorded",
+    "-", "--", "---", "?", "??", "–", "—",
+}  # fmt: skip
 
 
 def blank_redactions(series: pd.Series) -> pd.Series:
-    """Replace redaction codes, blank cells and explicit 'unknown'/'n/a' or dash markers with
+    """Replace redaction codes, blank cells and explicit 'unknown', 'n/a' or dash markers with
     missing values; other cells are kept as stripped text."""
     text = clean_cells(series)
-    marker = text.str.fullmatch(r"[-–—?]+").fillna(False) | text.str.casefold().str.replace(
-        r"[^a-z]+", " ", regex=True
-    ).str.strip().isin(MISSING_MARKERS).fillna(False)
-    return text.mask(is_redaction(text) | marker.astype(bool))
+    marker = text.str.lower().isin(MISSING_MARKERS).fillna(False).astype(bool)
+    return text.mask(redaction_mask(text) | marker)
 
 
 # ---------------------------------------------------------------- headers
@@ -315,11 +343,11 @@ def parse_countries(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]
     'Unknown', iso3 <NA>, flagged for the cleaning report.
     """
     text = blank_redactions(series)
-    distinct = pd.Series(text.dropna().unique())
-    matches = {value: lookup_country(value) for value in distinct}
-    name = text.map(lambda v: matches[v][0] if matches[v] else UNKNOWN_COUNTRY, na_action="ignore")
-    iso3 = text.map(lambda v: matches[v][1] if matches[v] else None, na_action="ignore")
-    iso3 = iso3.replace("", None)
+    matches = {value: lookup_country(value) for value in text.dropna().unique()}
+    names = {v: (m[0] if m else UNKNOWN_COUNTRY) for v, m in matches.items()}
+    codes = {v: (m[1] or None if m else None) for v, m in matches.items()}
+    name = text.map(names)
+    iso3 = text.map(codes)
     unrecognized = text.notna() & (name == UNKNOWN_COUNTRY)
     return name.astype("str"), iso3.astype("str"), unrecognized.fillna(False).astype(bool)
 
@@ -334,8 +362,17 @@ TOTAL_RE = re.compile(
 
 def is_total_label(series: pd.Series) -> pd.Series:
     """True where a cell is a total or subtotal label ('Total', 'Grand Total', 'FY 2008 Total:')."""
-    norm = clean_cells(series).map(normalize_text, na_action="ignore").astype("str")
-    return norm.str.fullmatch(TOTAL_RE.pattern).fillna(False).astype(bool)
+    return total_mask(clean_cells(series))
+
+
+def total_mask(text: pd.Series) -> pd.Series:
+    """is_total_label for text already passed through clean_cells (saves a pass per column)."""
+    result = pd.Series(False, index=text.index)
+    candidates = text.str.contains("total", case=False, regex=False).fillna(False).astype(bool)
+    if candidates.any():
+        norm = text[candidates].map(normalize_text).astype("str")
+        result[candidates] = norm.str.fullmatch(TOTAL_RE.pattern).fillna(False).astype(bool)
+    return result
 
 
 def total_kind(label: str) -> str:
