@@ -162,3 +162,36 @@ def test_lab_serves_notebooks_and_runs_the_project_kernel(lab):
     assert _running(str(lab["runtime"])) == [] and _running(f"port={lab['port']}") == []
     with pytest.raises(OSError):
         _request(f"{base}/api/status", token)
+
+
+def test_notebooks_run_in_their_own_folder_as_in_jupyterlab(built_repo, tmp_path):
+    """JupyterLab runs a notebook with its own folder as the working directory and the project
+    kernel. Executed that way, with default parameters, every notebook rewrites the pipeline's
+    outputs byte for byte."""
+    from pipeline_util import clone_built
+
+    from src import pipeline
+    from src.helpers import compute_manifest
+
+    repo = clone_built(built_repo[0], tmp_path)
+    before = {
+        **compute_manifest(repo / "data" / "processed"),
+        **{f"figures/{k}": v for k, v in compute_manifest(repo / "reports" / "figures").items()},
+    }
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env["PYTHONPATH"] = str(repo)  # the copy's src, as the repository's own .pth would give
+    notebooks = sorted({r.notebook for r in pipeline.load_config()})
+    for notebook in notebooks:
+        path = repo / notebook
+        result = subprocess.run(
+            [str(VENV / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
+             "--ExecutePreprocessor.kernel_name=stca-foia", "--output", str(tmp_path / path.name), path.name],
+            cwd=path.parent, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, f"{notebook}:\n{result.stderr[-3000:]}"
+    after = {
+        **compute_manifest(repo / "data" / "processed"),
+        **{f"figures/{k}": v for k, v in compute_manifest(repo / "reports" / "figures").items()},
+    }
+    # 03_figures ran once, with its defaults (the calendar report); the fiscal figures are untouched
+    assert after == before
