@@ -31,7 +31,7 @@ period_end = "2017-03-31"  # the data's cutoff: the last year is partial
 top_nationalities = 10
 
 # %%
-from src import figures, helpers, metrics
+from src import figures, helpers, views
 from src.schema import read_cases
 
 status = helpers.data_status(helpers.resolve_foia_path("data/raw/foia"))
@@ -39,7 +39,7 @@ helpers.show_data_notice(status)
 standin = status.is_standin
 year_status = status.sidecar.get("year_status") if standin else None
 cases = read_cases(helpers.repo_path(cases_path))
-in_range = cases[cases[metrics.year_column(year_basis)].between(first_year, last_year)]
+in_range = views.in_years(cases, year_basis, first_year, last_year)
 out_dir = helpers.repo_path(figures_dir)
 charts = []
 
@@ -53,18 +53,14 @@ charts = []
 partial = figures.partial_years(period_end, year_basis)
 table = figures.year_table(cases, year_basis, first_year, last_year, year_status, partial)
 chart = figures.chart_cases_per_year(table, year_basis, period_end, standin)
-figures.save_chart(chart, out_dir)
-helpers.show_figure(out_dir / f"{chart.name}.png", chart.alt)
-charts.append(chart)
+charts.append(figures.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Which exception people used
 
 # %%
 chart = figures.chart_exceptions(in_range, standin)
-figures.save_chart(chart, out_dir)
-helpers.show_figure(out_dir / f"{chart.name}.png", chart.alt)
-charts.append(chart)
+charts.append(figures.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Citizenship
@@ -74,18 +70,14 @@ charts.append(chart)
 # %%
 pinned = {"Canada"} if standin else set()
 chart = figures.chart_nationalities(in_range, top_nationalities, standin, pinned)
-figures.save_chart(chart, out_dir)
-helpers.show_figure(out_dir / f"{chart.name}.png", chart.alt)
-charts.append(chart)
+charts.append(figures.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Expedited removal
 
 # %%
 chart = figures.chart_expedited_removal(in_range, standin)
-figures.save_chart(chart, out_dir)
-helpers.show_figure(out_dir / f"{chart.name}.png", chart.alt)
-charts.append(chart)
+charts.append(figures.publish(chart, out_dir))
 
 # %%
 figure_index = figures.write_figure_index(charts, out_dir)

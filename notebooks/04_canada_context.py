@@ -50,9 +50,7 @@ charts = []
 # %%
 table = figures.asymmetry_table(cases, ctx, period_end, standin, year_status)
 chart = figures.chart_asymmetry(table, standin)
-figures.save_chart(chart, out_dir)
-helpers.show_figure(out_dir / f"{chart.name}.png", chart.alt)
-charts.append(chart)
+charts.append(figures.publish(chart, out_dir))
 display(table)
 
 # %% [markdown]
@@ -61,9 +59,7 @@ display(table)
 # %%
 table = figures.canada_side_table(ctx)
 chart = figures.chart_canada_side(table)
-figures.save_chart(chart, out_dir)
-helpers.show_figure(out_dir / f"{chart.name}.png", chart.alt)
-charts.append(chart)
+charts.append(figures.publish(chart, out_dir))
 figure_index = figures.write_figure_index(charts, out_dir)
 
 # %% [markdown]

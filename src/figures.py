@@ -92,6 +92,23 @@ def _style_bars(ax, illustrative: list[bool], faces: list) -> None:
             patch.set_hatch(ILLUSTRATIVE_HATCH)
 
 
+def _label_hbars(ax, positions: list[float], labels: list[str]) -> None:
+    """Write each label just right of the end of its horizontal bar."""
+    for i, (x, text) in enumerate(zip(positions, labels, strict=True)):
+        ax.annotate(
+            text, (x, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
+        )
+
+
+def publish(chart: Chart, out_dir: str | Path) -> Chart:
+    """Save the chart (PNG, SVG, CSV) and show its PNG in the notebook with its alt text."""
+    from src.helpers import show_figure
+
+    paths = save_chart(chart, out_dir)
+    show_figure(paths["png"], chart.alt)
+    return chart
+
+
 def save_chart(chart: Chart, out_dir: str | Path) -> dict[str, str]:
     """Write `<name>.png`, `<name>.svg` and `<name>.csv` into out_dir atomically; return paths."""
     out = Path(out_dir)
@@ -269,15 +286,9 @@ def chart_exceptions(cases: pd.DataFrame, standin: bool) -> Chart:
     )
     faces = [MAIN if h else MUTED for h in data["highlighted"]]
     _style_bars(ax, [False] * len(data), faces)
-    for i, row in data.iterrows():
-        ax.annotate(
-            f"{row['share']:.0%} ({row['cases']})",
-            (row["share"], i),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-        )
+    _label_hbars(
+        ax, data["share"].tolist(), [f"{r.share:.0%} ({r.cases})" for r in data.itertuples()]
+    )
     ax.set_xlim(0, data["share"].max() * 1.25)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     combined = metrics.share_of_exceptions(cases, pair)
@@ -336,15 +347,7 @@ def chart_nationalities(
     )
     faces = [ACCENT if c == "Canada" else MAIN for c in data["citizenship"]]
     _style_bars(ax, [s == "illustrative" for s in data["status"]], faces)
-    for i, row in data.iterrows():
-        ax.annotate(
-            str(row["cases"]),
-            (row["cases"], i),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-        )
+    _label_hbars(ax, data["cases"].tolist(), [str(c) for c in data["cases"]])
     ax.set_xlim(0, data["cases"].max() * 1.15)
     canadians = metrics.count_citizenship(cases, "Canada")
     largest = data.iloc[0]["citizenship"]
@@ -397,15 +400,9 @@ def chart_expedited_removal(cases: pd.DataFrame, standin: bool) -> Chart:
         for v in data["expedited_removal"]
     ]
     _style_bars(ax, [standin and v == "Yes" for v in data["expedited_removal"]], faces)
-    for i, row in data.iterrows():
-        ax.annotate(
-            f"{row['cases']} ({row['share']:.0%})",
-            (row["cases"], i),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-        )
+    _label_hbars(
+        ax, data["cases"].tolist(), [f"{r.cases} ({r.share:.0%})" for r in data.itertuples()]
+    )
     ax.set_xlim(0, data["cases"].max() * 1.2)
     yes = int(data.loc[data["expedited_removal"] == "Yes", "cases"].iloc[0])
     share = yes / len(cases) if len(cases) else 0
