@@ -27,9 +27,7 @@ last_year = 2017
 top_nationalities = 15
 
 # %%
-from IPython.display import display
-
-from src import helpers, metrics, views
+from src import helpers, metrics, report, views
 from src.schema import DATA_DICTIONARY, read_cases
 
 helpers.show_data_notice(helpers.data_status(helpers.resolve_foia_path("data/raw/foia")))
@@ -41,25 +39,25 @@ print(f"{len(selected)} of {len(cases)} people, {year_basis} years {first_year}-
 # ## What each column means
 
 # %%
-display(views.dictionary(DATA_DICTIONARY, cases))
+report.show_table(views.dictionary(DATA_DICTIONARY, cases))
 
 # %% [markdown]
 # ## By year
 
 # %%
-display(views.by_year(selected, year_basis))
+report.show_table(views.by_year(selected, year_basis))
 
 # %% [markdown]
 # ## By nationality
 
 # %%
-display(views.by_nationality(selected, top_nationalities))
+report.show_table(views.by_nationality(selected, top_nationalities))
 
 # %% [markdown]
 # ## By exception, and expedited removal within each
 
 # %%
-display(views.by_exception(selected))
+report.show_table(views.by_exception(selected))
 
 # %% [markdown]
 # ## Your turn

@@ -28,9 +28,7 @@ period_end = "2017-03-31"  # last date the release covers; later dates are rejec
 strict = False  # True: unknown countries or exception labels stop the build
 
 # %%
-from IPython.display import display
-
-from src import clean, helpers, report
+from src import clean, helpers, report, views
 from src.schema import DATA_DICTIONARY
 
 foia_file = helpers.resolve_foia_path(raw_path)
@@ -50,17 +48,17 @@ report.show_source(summary)
 # headers, blanks, totals and footnotes, counted here so nothing disappears unseen.
 
 # %%
-display(report.row_accounting_table(summary))
+report.show_table(report.row_accounting_table(summary))
 report.show_balance(summary)
 
 # %%
-display(report.sheets_table(summary))
+report.show_table(report.sheets_table(summary))
 
 # %% [markdown]
 # ## Totals printed in the spreadsheet, checked against the records above them
 
 # %%
-display(report.total_checks_table(summary))
+report.show_table(report.total_checks_table(summary))
 
 # %% [markdown]
 # ## Rejected rows
@@ -70,7 +68,7 @@ display(report.total_checks_table(summary))
 # from, so it can be checked in the raw file; the full list is `rejected_rows.csv`.
 
 # %%
-display(report.rejected_table(result.rejected))
+report.show_table(report.rejected_table(result.rejected))
 
 # %% [markdown]
 # ## Values that were not recognised
@@ -79,7 +77,7 @@ display(report.rejected_table(result.rejected))
 # Run with `strict = True` to make any of them stop the build.
 
 # %%
-display(report.unrecognized_table(summary))
+report.show_table(report.unrecognized_table(summary))
 
 # %% [markdown]
 # ## The cleaned table
@@ -88,7 +86,7 @@ display(report.unrecognized_table(summary))
 
 # %%
 report.show_schema_result(summary)
-display(report.dictionary_table(DATA_DICTIONARY, result.cases))
+report.show_table(views.dictionary(DATA_DICTIONARY, result.cases))
 
 # %%
-display(report.preview(result.cases))
+report.show_table(report.preview(result.cases))

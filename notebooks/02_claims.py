@@ -28,8 +28,6 @@ verdicts_path = "data/processed/claims_verdicts.csv"
 strict = True  # fail the build when a checkable claim is not supported
 
 # %%
-from IPython.display import display
-
 from src import claims, helpers, report
 from src.schema import read_cases
 
@@ -45,7 +43,7 @@ verdicts_file = helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_pa
 
 # %%
 report.show_verdict_counts(verdicts)
-display(report.verdict_table(verdicts))
+report.show_table(report.verdict_table(verdicts))
 
 # %% [markdown]
 # On the stand-in, the figures the article published were built into the data, so their claims
@@ -57,7 +55,7 @@ display(report.verdict_table(verdicts))
 # ## Claims the data cannot check
 
 # %%
-display(report.not_checkable_table(verdicts))
+report.show_table(report.not_checkable_table(verdicts))
 
 # %%
 if strict:

@@ -27,8 +27,6 @@ figures_dir = "reports/figures/canada_context"
 period_end = "2017-03-31"  # the FOIA data's cutoff: 2017 is compared up to this month
 
 # %%
-from IPython.display import display
-
 from src import context, figures, helpers, report
 from src.schema import read_cases
 
@@ -51,7 +49,7 @@ charts = []
 table = figures.asymmetry_table(cases, ctx, period_end, standin, year_status)
 chart = figures.chart_asymmetry(table, standin)
 charts.append(figures.publish(chart, out_dir))
-display(table)
+report.show_table(table)
 
 # %% [markdown]
 # ## The Canada side, 2017 to 2019
@@ -69,10 +67,10 @@ figure_index = figures.write_figure_index(charts, out_dir)
 # values; the first published ones are kept in the data with their sources.
 
 # %%
-display(report.revisions_table(ctx["rcmp_monthly"]))
+report.show_table(report.revisions_table(ctx["rcmp_monthly"]))
 
 # %% [markdown]
 # ## Sources
 
 # %%
-display(report.sources_table(ctx))
+report.show_table(report.sources_table(ctx))

@@ -17,6 +17,24 @@ def _display_html(html: str) -> None:
     display(HTML(html))
 
 
+def table_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN) -> str:
+    """A table as escaped HTML: full cell text, no row numbers (a named index becomes a column),
+    empty cells blank, and a note when rows were cut."""
+    shown = frame.reset_index() if any(frame.index.names) else frame
+    html = shown.head(max_rows).to_html(
+        index=False, escape=True, na_rep="", border=0, classes="dataframe stca-table"
+    )
+    if len(shown) > max_rows:
+        html += f"<p>Showing the first {max_rows} of {len(shown)} rows.</p>"
+    return html
+
+
+def show_table(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN) -> None:
+    """Display `frame` with table_html."""
+    with pd.option_context("display.max_colwidth", None):
+        _display_html(table_html(frame, max_rows))
+
+
 def safe_html(template: str, **values) -> str:
     """Fill `template` (trusted markup) with `values`, each HTML-escaped."""
     return template.format(**{k: escape(str(v)) for k, v in values.items()})
@@ -121,10 +139,10 @@ def total_checks_table(summary: dict) -> pd.DataFrame:
 
 
 def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
-    """The rejected rows (first MAX_ROWS_SHOWN), with location, reason and raw values."""
+    """The rejected rows, with location, reason and raw values (or a one-cell 'none' table)."""
     if rejected.empty:
         return pd.DataFrame({"rejected rows": ["none"]})
-    return rejected.head(MAX_ROWS_SHOWN)
+    return rejected
 
 
 def unrecognized_table(summary: dict) -> pd.DataFrame:
@@ -151,18 +169,6 @@ def show_schema_result(summary: dict) -> None:
             n=summary["rows"]["kept"],
             c=len(schema["columns"]),
         )
-    )
-
-
-def dictionary_table(dictionary: dict[str, str], cases: pd.DataFrame) -> pd.DataFrame:
-    """Data dictionary: column, type, filled count and meaning."""
-    return pd.DataFrame(
-        {
-            "column": list(dictionary),
-            "type": [str(cases[c].dtype) for c in dictionary],
-            "filled": [int(cases[c].notna().sum()) for c in dictionary],
-            "meaning": list(dictionary.values()),
-        }
     )
 
 
