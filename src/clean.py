@@ -249,7 +249,7 @@ def classify_rows(body: pd.DataFrame, cleaned: dict | None = None) -> pd.Series:
     cell holding a phrase of three or more words (footnotes, source lines). Everything else with
     any content is a data row, even if most of it is redacted.
     """
-    cells = {col: parsers.clean_cells(body[col]) for col in body.columns}
+    cells = {col: parsers.per_distinct(parsers.clean_cells, body[col]) for col in body.columns}
     if cleaned is not None:
         cleaned.update(cells)
     filled = pd.DataFrame({col: text.notna() for col, text in cells.items()}, index=body.index)
@@ -397,14 +397,13 @@ def build_cases(
 
     case_id = parsers.blank_redactions(records["raw_case_id"])
     generated = case_id.isna()
-    made = (
-        records["source_file"].astype("str")
-        + ":"
-        + records["source_sheet"].astype("str")
-        + ":"
-        + records["source_row"].astype("str")
-    )
-    case_id = case_id.fillna("row:" + made)
+    if generated.any():  # built only for the rows that need one
+        where = records.loc[generated]
+        made = (
+            "row:" + where["source_file"].astype("str") + ":" + where["source_sheet"].astype("str")
+            + ":" + where["source_row"].astype("str")
+        )  # fmt: skip
+        case_id = case_id.fillna(made)
 
     period_start_fy = 2005
     period_end_fy = int(parsers.fiscal_year_of(pd.Series([period_end])).iloc[0])

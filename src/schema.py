@@ -33,7 +33,9 @@ OUTPUT_COLUMNS = list(DATA_DICTIONARY)
 
 
 def _years_agree(df: pd.DataFrame) -> pd.Series:
-    dates = pd.to_datetime(df["screening_date"], format="%Y-%m-%d")
+    from src.parsers import per_distinct  # dates repeat: parse each distinct one once
+
+    dates = per_distinct(lambda s: pd.to_datetime(s, format="%Y-%m-%d"), df["screening_date"])
     has_date = dates.notna()
     cal_ok = ~has_date | (dates.dt.year == df["calendar_year"])
     fy = dates.dt.year + (dates.dt.month >= 10).astype(int)
