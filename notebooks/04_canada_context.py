@@ -73,4 +73,4 @@ report.show_table(report.revisions_table(ctx["rcmp_monthly"]))
 # ## Sources
 
 # %%
-report.show_table(report.sources_table(ctx))
+report.show_table(context.sources_table(ctx))

@@ -126,12 +126,6 @@ def earliest_screening_date(cases: pd.DataFrame) -> str:
     return str(dates.min()) if len(dates) else ""
 
 
-def latest_screening_date(cases: pd.DataFrame) -> str:
-    """Latest screening date, YYYY-MM-DD ('' when no row has a date)."""
-    dates = cases["screening_date"].dropna()
-    return str(dates.max()) if len(dates) else ""
-
-
 def count_between(cases: pd.DataFrame, start: str, end: str) -> int:
     """People screened from `start` to `end` inclusive (ISO dates)."""
     dates = cases["screening_date"]

@@ -233,10 +233,3 @@ def revisions_table(frame: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def sources_table(ctx: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every distinct source of the context tables: table, publisher, date, URL."""
-    from src.context import sources_table as _sources
-
-    return _sources(ctx)
