@@ -548,7 +548,7 @@ def chart_asymmetry(data: pd.DataFrame, standin: bool) -> Chart:
                 patch.set_facecolor(ILLUSTRATIVE_FACE)
                 patch.set_hatch(ILLUSTRATIVE_HATCH)
                 patch.set_edgecolor(MAIN)
-    ax.set_ylim(1, data["people"].max() * 8)
+    ax.set_ylim(1, data["people"].max() * 40)  # headroom for the legend above the bars
     ax.legend(title=None, fontsize=8, loc="upper left")
     us_status = data[data["direction"].str.startswith("Canada to U.S.")].set_index("period")[
         "status"
