@@ -80,7 +80,7 @@ lab: $(STAMP)
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 manifest: $(STAMP)
 	$(PY) -m src.helpers write-manifest
