@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1500000000
 
-.PHONY: help env reports test test-fast lint lab bench run manifest standin lock clean distclean _reports
+.PHONY: help env reports test test-fast browser lint lab bench run manifest standin lock clean distclean _reports
 
 help:
 	@echo "make reports   build every report into reports/ (creates .venv on first use)"
@@ -60,8 +60,20 @@ run: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make run NB=<pipeline name or notebook path> [PARAMS=file.yml]"; exit 2; }
 	$(PY) -m src.pipeline run "$(NB)" --adhoc $(if $(PARAMS),--params-file "$(PARAMS)")
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive a system Chromium (never a downloaded one): Debian's package, installed
+# here when missing and we are root with apt-get, or any Chromium/Chrome named by CHROMIUM_PATH.
+browser:
+	@if [ -n "$${CHROMIUM_PATH:-}" ] && [ -x "$${CHROMIUM_PATH}" ]; then exit 0; fi; \
+	if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "make test needs Chromium for the browser tests: sudo apt-get install chromium (or set CHROMIUM_PATH)"; exit 1; \
+	fi
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
