@@ -92,9 +92,14 @@ def _style_bars(ax, illustrative: list[bool], faces: list) -> None:
             patch.set_hatch(ILLUSTRATIVE_HATCH)
 
 
-def _label_hbars(ax, positions: list[float], labels: list[str]) -> None:
-    """Write each label just right of the end of its horizontal bar."""
-    for i, (x, text) in enumerate(zip(positions, labels, strict=True)):
+def _hbars(
+    ax, values: list, categories: list, faces: list, illustrative: list, labels: list
+) -> None:
+    """Horizontal bars, one per category from the top, in their colours, illustrative ones
+    hatched, each labelled just right of its end."""
+    sns.barplot(x=values, y=categories, ax=ax, color=MAIN, errorbar=None, orient="h")
+    _style_bars(ax, illustrative, faces)
+    for i, (x, text) in enumerate(zip(values, labels, strict=True)):
         ax.annotate(
             text, (x, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
         )
@@ -276,19 +281,9 @@ def chart_exceptions(cases: pd.DataFrame, standin: bool) -> Chart:
     pair = ["family_member", "public_interest"]
     data["highlighted"] = data["exception"].isin(pair)
     fig, ax = _new_figure(9, 4.2)
-    sns.barplot(
-        x=data["share"].tolist(),
-        y=data["label"].tolist(),
-        ax=ax,
-        color=MAIN,
-        errorbar=None,
-        orient="h",
-    )
     faces = [MAIN if h else MUTED for h in data["highlighted"]]
-    _style_bars(ax, [False] * len(data), faces)
-    _label_hbars(
-        ax, data["share"].tolist(), [f"{r.share:.0%} ({r.cases})" for r in data.itertuples()]
-    )
+    labels = [f"{r.share:.0%} ({r.cases})" for r in data.itertuples()]
+    _hbars(ax, data["share"].tolist(), data["label"].tolist(), faces, [False] * len(data), labels)
     ax.set_xlim(0, data["share"].max() * 1.25)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     combined = metrics.share_of_exceptions(cases, pair)
@@ -337,17 +332,10 @@ def chart_nationalities(
         for c in data["citizenship"]
     ]
     fig, ax = _new_figure(9, 5.6)
-    sns.barplot(
-        x=data["cases"].tolist(),
-        y=data["citizenship"].tolist(),
-        ax=ax,
-        color=MAIN,
-        errorbar=None,
-        orient="h",
-    )
     faces = [ACCENT if c == "Canada" else MAIN for c in data["citizenship"]]
-    _style_bars(ax, [s == "illustrative" for s in data["status"]], faces)
-    _label_hbars(ax, data["cases"].tolist(), [str(c) for c in data["cases"]])
+    illustrative = [s == "illustrative" for s in data["status"]]
+    labels = [str(c) for c in data["cases"]]
+    _hbars(ax, data["cases"].tolist(), data["citizenship"].tolist(), faces, illustrative, labels)
     ax.set_xlim(0, data["cases"].max() * 1.15)
     canadians = metrics.count_citizenship(cases, "Canada")
     largest = data.iloc[0]["citizenship"]
@@ -387,21 +375,11 @@ def chart_expedited_removal(cases: pd.DataFrame, standin: bool) -> Chart:
     data = counts.rename("cases").reset_index()
     data["share"] = (data["cases"] / len(cases)).round(4)
     fig, ax = _new_figure(9, 3.6)
-    sns.barplot(
-        x=data["cases"].tolist(),
-        y=data["expedited_removal"].tolist(),
-        ax=ax,
-        color=MAIN,
-        errorbar=None,
-        orient="h",
-    )
-    faces = [
-        ACCENT if v == "Yes" else (MUTED if v == "Not recorded" else MAIN)
-        for v in data["expedited_removal"]
-    ]
-    _style_bars(ax, [standin and v == "Yes" for v in data["expedited_removal"]], faces)
-    _label_hbars(
-        ax, data["cases"].tolist(), [f"{r.cases} ({r.share:.0%})" for r in data.itertuples()]
+    status = data["expedited_removal"].tolist()
+    faces = [ACCENT if v == "Yes" else (MUTED if v == "Not recorded" else MAIN) for v in status]
+    labels = [f"{r.cases} ({r.share:.0%})" for r in data.itertuples()]
+    _hbars(
+        ax, data["cases"].tolist(), status, faces, [standin and v == "Yes" for v in status], labels
     )
     ax.set_xlim(0, data["cases"].max() * 1.2)
     yes = int(data.loc[data["expedited_removal"] == "Yes", "cases"].iloc[0])
