@@ -21,6 +21,7 @@
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"
+summary_path = "data/processed/cleaning_summary.json"
 year_basis = "calendar"  # or "fiscal" (U.S. fiscal year, October to September)
 first_year = 2005
 last_year = 2017
@@ -29,8 +30,10 @@ top_nationalities = 15
 # %%
 from src import helpers, metrics, report, views
 from src.schema import DATA_DICTIONARY, read_cases
+from src.status import read_foia_status
 
-helpers.show_data_notice(helpers.data_status(helpers.resolve_foia_path("data/raw/foia")))
+foia = read_foia_status(helpers.repo_path(summary_path))
+helpers.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 selected = views.in_years(cases, year_basis, first_year, last_year)
 print(f"{len(selected)} of {len(cases)} people, {year_basis} years {first_year}-{last_year}")
@@ -45,19 +48,27 @@ report.show_table(views.dictionary(DATA_DICTIONARY, cases))
 # ## By year
 
 # %%
-report.show_table(views.by_year(selected, year_basis))
+report.show_table(
+    report.mark_invented(views.by_year(selected, year_basis, foia), ["people", "share"])
+)
 
 # %% [markdown]
 # ## By nationality
 
 # %%
-report.show_table(views.by_nationality(selected, top_nationalities))
+report.show_table(
+    report.mark_invented(
+        views.by_nationality(selected, top_nationalities, foia), ["people", "share"]
+    )
+)
 
 # %% [markdown]
 # ## By exception, and expedited removal within each
 
 # %%
-report.show_table(views.by_exception(selected))
+report.show_table(
+    report.mark_invented(views.by_exception(selected, foia), ["people", "expedited_removal"])
+)
 
 # %% [markdown]
 # ## Your turn

@@ -16,43 +16,52 @@
 # %% [markdown]
 # # Checking the article's claims
 #
-# Every quantitative claim in the VICE News story (2017) is a row of the ledger
-# `references/article_claims.csv`, paraphrased, with the metric that checks it, the comparison and
-# the expected value. This notebook evaluates each one against the cleaned table and the cited
-# Canada-side figures. Claims the data cannot test are listed too, with the reason.
+# Every claim in the VICE News story (2017) that data could test is a row of our claims ledger:
+# the claim in our words, the article's own words, how we read any vague word, and the check.
+# Each verdict says what it rests on. While the data is the labelled stand-in, a claim whose
+# figure was built into the stand-in can only be *consistent by construction*, and a claim
+# resting on an invented value is *not checkable on the stand-in*; only claims resting on official
+# figures (or on the real release) are marked supported or not supported. Claims no data can test
+# are listed at the end, with the reason.
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"
+summary_path = "data/processed/cleaning_summary.json"
 ledger_path = "references/article_claims.csv"
 verdicts_path = "data/processed/claims_verdicts.csv"
-strict = True  # fail the build when a checkable claim is not supported
+strict = True  # fail the build when a checked claim is not supported or inconsistent
 
 # %%
 from src import claims, helpers, report
 from src.schema import read_cases
+from src.status import FoiaStatus, read_summary
 
-status = helpers.data_status(helpers.resolve_foia_path("data/raw/foia"))
-helpers.show_data_notice(status)
+summary = read_summary(helpers.repo_path(summary_path))
+foia = FoiaStatus.from_summary(summary)
+helpers.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ledger = claims.load_ledger(helpers.repo_path(ledger_path))
-verdicts = claims.evaluate_claims(ledger, cases)
+verdicts = claims.evaluate_claims(ledger, cases, foia, period_end=summary["period"]["end"])
 verdicts_file = helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_path))
 
 # %% [markdown]
-# ## Verdicts
+# ## What the verdicts rest on
 
 # %%
-report.show_verdict_counts(verdicts)
+report.show_verdict_breakdown(verdicts)
+
+# %% [markdown]
+# ## Each claim, how we read it, and its verdict
+#
+# "Consistent (by construction)" means the stand-in was built to agree with the article, so the
+# check shows only that the cleaning and the counting reproduce the article's figure. The
+# article's years are read as calendar years: that reading is our assumption.
+
+# %%
 report.show_table(report.verdict_table(verdicts))
 
 # %% [markdown]
-# On the stand-in, the figures the article published were built into the data, so their claims
-# hold by construction: what this checks is that the cleaning and the metrics reproduce them. The
-# 2013 comparison uses an illustrative 2013 count; its verdict will mean something only with the
-# real release.
-
-# %% [markdown]
-# ## Claims the data cannot check
+# ## Claims no data can check
 
 # %%
 report.show_table(report.not_checkable_table(verdicts))

@@ -18,26 +18,28 @@
 #
 # The U.S.-bound side of the story: people in Canada who asked for asylum at U.S. land ports under
 # an exception to the Safe Third Country Agreement, by year, by the exception they used, by
-# citizenship, and whether they were placed in expedited removal. Each chart is saved as PNG and
-# SVG with the data behind it as CSV (linked from the index page).
+# citizenship, and whether they were placed in expedited removal. Every value carries its status:
+# invented stand-in values are hatched in the charts and marked in the data behind them.
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"
+summary_path = "data/processed/cleaning_summary.json"
 figures_dir = "reports/figures/figures_calendar"
 year_basis = "calendar"  # "calendar" or "fiscal" (U.S. fiscal year, October to September)
 first_year = 2005
 last_year = 2017
-period_end = "2017-03-31"  # the data's cutoff: the last year is partial
 top_nationalities = 10
 
 # %%
-from src import figures, helpers, views
+from src import figures, helpers, report, views
 from src.schema import read_cases
+from src.status import FoiaStatus, read_summary
 
-status = helpers.data_status(helpers.resolve_foia_path("data/raw/foia"))
-helpers.show_data_notice(status)
-standin = status.is_standin
-year_status = status.sidecar.get("year_status") if standin else None
+summary = read_summary(helpers.repo_path(summary_path))
+foia = FoiaStatus.from_summary(summary)
+period_end = summary["period"]["end"]  # the data's cutoff: the last year is partial
+helpers.show_data_notice(foia)
+report.show_year_basis_note(year_basis, foia)
 cases = read_cases(helpers.repo_path(cases_path))
 in_range = views.in_years(cases, year_basis, first_year, last_year)
 out_dir = helpers.repo_path(figures_dir)
@@ -46,20 +48,20 @@ charts = []
 # %% [markdown]
 # ## Cases per year
 #
-# The last year runs only to the data's cutoff. While the stand-in is in use, hatched bars are
-# years whose counts no published source gives.
+# The last year runs only to the data's cutoff. Hatched bars are invented stand-in values.
 
 # %%
 partial = figures.partial_years(period_end, year_basis)
-table = figures.year_table(cases, year_basis, first_year, last_year, year_status, partial)
-chart = figures.chart_cases_per_year(table, year_basis, period_end, standin)
+table = figures.year_table(cases, year_basis, first_year, last_year, foia, partial)
+chart = figures.chart_cases_per_year(table, year_basis, period_end)
 charts.append(figures.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Which exception people used
 
 # %%
-chart = figures.chart_exceptions(in_range, standin)
+table = figures.exception_table(in_range, foia)
+chart = figures.chart_exceptions(table, foia.exception_share(figures.FAMILY_PUBLIC))
 charts.append(figures.publish(chart, out_dir))
 
 # %% [markdown]
@@ -68,15 +70,15 @@ charts.append(figures.publish(chart, out_dir))
 # Canadians appear although the agreement does not apply to them: see the note under the chart.
 
 # %%
-pinned = {"Canada"} if standin else set()
-chart = figures.chart_nationalities(in_range, top_nationalities, standin, pinned)
+table = figures.nationality_table(in_range, top_nationalities, foia)
+chart = figures.chart_nationalities(table, len(in_range), foia.total())
 charts.append(figures.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Expedited removal
 
 # %%
-chart = figures.chart_expedited_removal(in_range, standin)
+chart = figures.chart_expedited_removal(figures.expedited_removal_table(in_range, foia))
 charts.append(figures.publish(chart, out_dir))
 
 # %%

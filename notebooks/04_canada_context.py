@@ -16,38 +16,44 @@
 # %% [markdown]
 # # The other direction: from the U.S. into Canada
 #
-# The story's point is an asymmetry. A few hundred people went from Canada to the U.S. under the
-# STCA exceptions in over twelve years; far more went the other way, and many more again after the
-# November 2016 U.S. election. The Canada-side figures here are real and published: each value's
-# source is in `data/raw/context/` and in the CSV behind each chart.
+# The story's point is an asymmetry: far more people go from the U.S. into Canada to seek asylum
+# than the other way, and many more did after the November 2016 U.S. election. The Canada-side
+# figures here are real: official IRCC tables where they exist, otherwise news reports of
+# official figures, each value with its source in the CSV behind each chart.
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"
+summary_path = "data/processed/cleaning_summary.json"
 figures_dir = "reports/figures/canada_context"
-period_end = "2017-03-31"  # the FOIA data's cutoff: 2017 is compared up to this month
 
 # %%
 from src import context, figures, helpers, report
 from src.schema import read_cases
+from src.status import FoiaStatus, read_summary
 
-status = helpers.data_status(helpers.resolve_foia_path("data/raw/foia"))
-helpers.show_data_notice(status)
-standin = status.is_standin
-year_status = status.sidecar.get("year_status") if standin else None
+summary = read_summary(helpers.repo_path(summary_path))
+foia = FoiaStatus.from_summary(summary)
+period_end = summary["period"]["end"]  # the FOIA data's cutoff: 2017 is compared up to it
+helpers.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ctx = {key: context.load_context(key) for key in context.CONTEXT_FILES}
 out_dir = helpers.repo_path(figures_dir)
 charts = []
 
 # %% [markdown]
-# ## Both directions, side by side
+# ## Both directions, like for like
 #
-# Only two periods have published counts for both directions: 2013 (a figure Prof. Sean Rehaag
-# obtained, quoted in the article) and the first months of 2017, up to the FOIA data's cutoff.
+# Two periods have a count for each direction that measures the same thing: people who asked for
+# asylum at a land port. In 2013, the Canada-bound figure is Prof. Sean Rehaag's, as the article
+# quotes it. In early 2017 it is IRCC's count of claims at Canada's land ports, set against the
+# article's U.S.-bound count for the year so far; where that period ends is our assumption.
+# People the RCMP intercepted between ports crossed without asking at a port, so they are not
+# compared here (they are in the next chart). A ratio resting on an invented count is itself
+# invented, and is marked so.
 
 # %%
-table = figures.asymmetry_table(cases, ctx, period_end, standin, year_status)
-chart = figures.chart_asymmetry(table, standin)
+table = figures.comparison_table(cases, ctx, period_end, foia)
+chart = figures.chart_comparison(table)
 charts.append(figures.publish(chart, out_dir))
 report.show_table(table)
 
@@ -63,11 +69,12 @@ figure_index = figures.write_figure_index(charts, out_dir)
 # %% [markdown]
 # ## Revisions
 #
-# Some monthly counts were revised after first publication. The charts use the current official
-# values; the first published ones are kept in the data with their sources.
+# Some counts were revised after first publication. The charts use the current official values;
+# the first published ones are kept in the data with their sources.
 
 # %%
 report.show_table(report.revisions_table(ctx["rcmp_monthly"]))
+report.show_table(report.revisions_table(ctx["land_port_monthly"]))
 
 # %% [markdown]
 # ## Sources

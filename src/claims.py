@@ -1,9 +1,17 @@
-"""The claims ledger: every quantitative claim of the article, checked against the data.
+"""The claims ledger: every quantitative claim of the article, checked against the data, with
+what each verdict rests on.
 
 references/article_claims.csv has one row per claim: an id, the claim in our own words, the
-metric that checks it (a function in src/metrics.py, or a context metric below), its parameters
-(JSON), a comparison, the expected value (JSON), whether it is checkable, its source and a note.
-`evaluate_claims()` returns claim, expected, computed and verdict for each row.
+article's own words (`article_quote`, a short quotation; phrases from two places joined by "…"),
+how a vague word is read (`interpretation`), the metric that checks it (a function in
+src/metrics.py, or a context metric below), its parameters (JSON), a comparison, the expected value
+(JSON), whether it is checkable, its source and a note (for a claim that is not checkable: why).
+
+`evaluate_claims()` returns, for each claim, the computed value and its status, the `basis` of the
+verdict and the verdict itself. On the stand-in a verdict can only be "consistent (by
+construction)" (the value was built to match the article) or "not checkable on the stand-in" (the
+value is invented); "supported" and "not supported" are kept for claims that rest on official
+figures or on the real release.
 """
 
 from __future__ import annotations
@@ -16,11 +24,31 @@ import pandas as pd
 
 from src import context, metrics
 from src.helpers import REFERENCES_DIR
+from src.status import FoiaStatus, derive
 
 LEDGER = REFERENCES_DIR / "article_claims.csv"
-SUPPORTED, NOT_SUPPORTED, NOT_CHECKABLE = "supported", "not supported", "not checkable"
+SUPPORTED, NOT_SUPPORTED = "supported", "not supported"
+CONSISTENT = "consistent (by construction)"
+INCONSISTENT = "inconsistent with the article (stand-in error)"
+NOT_CHECKABLE_STANDIN = "not checkable on the stand-in"
+NOT_CHECKABLE = "not checkable"
+VERDICTS = (
+    SUPPORTED,
+    NOT_SUPPORTED,
+    CONSISTENT,
+    INCONSISTENT,
+    NOT_CHECKABLE_STANDIN,
+    NOT_CHECKABLE,
+)
+FAILED = (NOT_SUPPORTED, INCONSISTENT)
+BASIS_PINNED = "stand-in: pinned by construction"
+BASIS_ILLUSTRATIVE = "stand-in: illustrative"
+BASIS_OFFICIAL = "official figures"
+BASIS_RELEASE = "real release"
+BASIS_NONE = "no data can test it"
 LEDGER_COLUMNS = [
-    "claim_id", "claim", "metric", "params", "comparison", "expected", "checkable", "source", "note",
+    "claim_id", "claim", "article_quote", "interpretation", "metric", "params", "comparison",
+    "expected", "checkable", "source", "note",
 ]  # fmt: skip
 
 
@@ -28,23 +56,34 @@ class ClaimsNotSupported(AssertionError):
     """A checkable claim failed in strict mode; the message lists each one."""
 
 
-# Context metrics need the Canada-side tables as well as the cases.
+# Context metrics need the Canada-side tables as well as the cases, and the data's cutoff.
 
 
-def ratio_canada_to_us_2013(cases: pd.DataFrame, ctx: dict[str, pd.DataFrame]) -> float:
-    """Canada-bound STCA crossings in 2013 (published lower bound) / U.S.-bound cases in 2013."""
-    canada = context.annual_value(ctx["canada_bound_2013"], 2013)
-    us = metrics.count_in_year(cases, 2013)
+def _months_to_cutoff(period_end: str) -> tuple[str, str, str]:
+    end = pd.Timestamp(period_end)
+    return f"{end.year}-01", f"{end.year}-{end.month:02d}", end.strftime("%Y-%m-%d")
+
+
+def land_port_claims_per_us_case(
+    cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], period_end: str
+) -> float:
+    """Asylum claims at Canada's land ports from January to the cutoff month, per U.S.-bound STCA
+    case screened from 1 January to the cutoff (both: asylum claims made at a land port)."""
+    first, last, end = _months_to_cutoff(period_end)
+    canada = context.sum_months(ctx["land_port_monthly"], first, last)
+    us = metrics.count_between(cases, f"{first}-01", end)
     return float("inf") if us == 0 else canada / us
 
 
-def rcmp_interceptions_ratio(
-    cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], year: int, base_year: int
+def rcmp_monthly_rate_ratio(
+    cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], base_year: int, period_end: str
 ) -> float:
-    """RCMP interceptions in `year` / in `base_year` (annual current values)."""
-    return context.annual_value(ctx["rcmp_annual"], year) / context.annual_value(
-        ctx["rcmp_annual"], base_year
-    )
+    """Monthly average of RCMP interceptions from January to the cutoff month, divided by the
+    monthly average of `base_year` (its annual total / 12)."""
+    first, last, _ = _months_to_cutoff(period_end)
+    months = len(pd.period_range(first, last, freq="M"))
+    recent = context.sum_months(ctx["rcmp_monthly"], first, last) / months
+    return recent / (context.annual_value(ctx["rcmp_annual"], base_year) / 12)
 
 
 CASE_METRICS: dict[str, Callable] = {
@@ -62,9 +101,70 @@ CASE_METRICS: dict[str, Callable] = {
     )
 }
 CONTEXT_METRICS: dict[str, Callable] = {
-    "ratio_canada_to_us_2013": ratio_canada_to_us_2013,
-    "rcmp_interceptions_ratio": rcmp_interceptions_ratio,
+    "land_port_claims_per_us_case": land_port_claims_per_us_case,
+    "rcmp_monthly_rate_ratio": rcmp_monthly_rate_ratio,
 }
+
+
+def _context_statuses(frame: pd.DataFrame, first: str, last: str) -> list[str]:
+    cur = context.current(frame)
+    return cur[(cur["period"] >= first) & (cur["period"] <= last)]["status"].tolist()
+
+
+def input_statuses(
+    metric: str,
+    params: dict,
+    foia: FoiaStatus,
+    ctx: dict[str, pd.DataFrame],
+    period_end: str,
+) -> tuple[list[str], list[str]]:
+    """The statuses of the values a metric reads: (FOIA-table values, context values)."""
+    basis = params.get("basis", "calendar")
+    first, last, _ = _months_to_cutoff(period_end)
+    foia_inputs = {
+        "total_cases": lambda: [foia.total()],
+        "count_citizenship": lambda: [foia.citizenship(params["country"], params.get("year"))],
+        "earliest_screening_date": lambda: [foia.first_screening_date()],
+        "count_expedited_removal": lambda: [foia.expedited_removal("Yes")],
+        "exceptions_used": lambda: [foia.exceptions_used()],
+        "share_of_exceptions": lambda: [foia.exception_share(params["exceptions"])],
+        "years_ranked": lambda: [foia.year_ranking(basis)],
+        "count_in_year": lambda: [foia.year(basis, params["year"])],
+        "citizenships": lambda: [foia.citizenships_present(params["year"])],
+        "land_port_claims_per_us_case": lambda: [foia.year("calendar", int(first[:4]))],
+        "rcmp_monthly_rate_ratio": lambda: [],
+    }[metric]()
+    context_inputs = {
+        "land_port_claims_per_us_case": lambda: _context_statuses(
+            ctx["land_port_monthly"], first, last
+        ),
+        "rcmp_monthly_rate_ratio": lambda: (
+            _context_statuses(ctx["rcmp_monthly"], first, last)
+            + _context_statuses(
+                ctx["rcmp_annual"], str(params["base_year"]), str(params["base_year"])
+            )
+        ),
+    }.get(metric, lambda: [])()
+    return foia_inputs, context_inputs
+
+
+def verdict_basis(foia: FoiaStatus, foia_inputs: list[str]) -> str:
+    """What a verdict rests on: the stand-in's pinned or invented values, the real release, or
+    (when no FOIA value is read) official figures alone."""
+    if not foia_inputs:
+        return BASIS_OFFICIAL
+    if not foia.is_standin:
+        return BASIS_RELEASE
+    return BASIS_ILLUSTRATIVE if "illustrative" in foia_inputs else BASIS_PINNED
+
+
+def verdict(basis: str, holds: bool) -> str:
+    """The verdict word for a checked claim on a given basis."""
+    if basis == BASIS_ILLUSTRATIVE:
+        return NOT_CHECKABLE_STANDIN
+    if basis == BASIS_PINNED:
+        return CONSISTENT if holds else INCONSISTENT
+    return SUPPORTED if holds else NOT_SUPPORTED
 
 
 def compare(computed, comparison: str, expected, k: int | None = None) -> bool:
@@ -100,6 +200,8 @@ def load_ledger(path: Path = LEDGER) -> pd.DataFrame:
         )
     for i, row in ledger.iterrows():
         where = f"{path.name} row {i + 2} ({row['claim_id']})"
+        if not row["article_quote"].strip():
+            raise ValueError(f"{where}: article_quote is empty (the article's own words)")
         if row["checkable"] not in ("yes", "no"):
             raise ValueError(f"{where}: checkable must be yes or no")
         if row["checkable"] == "yes":
@@ -120,31 +222,46 @@ def _fmt(value) -> str:
 
 
 def evaluate_claims(
-    ledger: pd.DataFrame, cases: pd.DataFrame, ctx: dict[str, pd.DataFrame] | None = None
+    ledger: pd.DataFrame,
+    cases: pd.DataFrame,
+    foia: FoiaStatus,
+    period_end: str,
+    ctx: dict[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """Evaluate every ledger row; return claim_id, claim, comparison, expected, computed, verdict,
-    source and note (computed and expected as display text)."""
+    """Evaluate every ledger row. Returns claim_id, claim, article_quote, interpretation,
+    comparison, expected, computed, computed_status, basis, verdict, source and note (expected and
+    computed as display text). `foia` says which FOIA values are invented; `period_end` is the
+    data's cutoff (context metrics compare up to it)."""
     ctx = ctx if ctx is not None else {k: context.load_context(k) for k in context.CONTEXT_FILES}
     rows = []
     for _, row in ledger.iterrows():
         out = {
             "claim_id": row["claim_id"],
             "claim": row["claim"],
+            "article_quote": row["article_quote"],
+            "interpretation": row["interpretation"],
             "comparison": row["comparison"].replace("_", " "),
             "expected": "",
             "computed": "",
+            "computed_status": "",
+            "basis": BASIS_NONE,
             "verdict": NOT_CHECKABLE,
             "source": row["source"],
             "note": row["note"],
         }
         if row["checkable"] == "yes":
             params = json.loads(row["params"]) if row["params"] else {}
+            foia_inputs, context_inputs = input_statuses(
+                row["metric"], params, foia, ctx, period_end
+            )
             k = params.pop("k", None)
             expected = json.loads(row["expected"])
             if row["metric"] in CASE_METRICS:
                 computed = CASE_METRICS[row["metric"]](cases, **params)
             else:
-                computed = CONTEXT_METRICS[row["metric"]](cases, ctx, **params)
+                computed = CONTEXT_METRICS[row["metric"]](
+                    cases, ctx, period_end=period_end, **params
+                )
             if row["comparison"] == "among_top_k":
                 shown = f"top {k}: " + _fmt(list(computed)[:k])
             elif row["comparison"] == "includes":
@@ -152,17 +269,32 @@ def evaluate_claims(
                 shown = f"{_fmt(found) or 'none of them'} (among {len(computed)} found)"
             else:
                 shown = _fmt(computed)
-            ok = compare(computed, row["comparison"], expected, k=k)
+            inputs = foia_inputs + context_inputs
+            basis = verdict_basis(foia, foia_inputs)
+            holds = compare(computed, row["comparison"], expected, k=k)
             out.update(
-                expected=_fmt(expected), computed=shown, verdict=SUPPORTED if ok else NOT_SUPPORTED
+                expected=_fmt(expected),
+                computed=shown,
+                computed_status=inputs[0] if len(inputs) == 1 else derive(inputs),
+                basis=basis,
+                verdict=verdict(basis, holds),
             )
         rows.append(out)
     return pd.DataFrame(rows)
 
 
+def verdict_breakdown(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Number of claims per (basis, verdict), in a fixed order."""
+    order = {v: i for i, v in enumerate(VERDICTS)}
+    counts = verdicts.groupby(["basis", "verdict"]).size().rename("claims").reset_index()
+    return counts.sort_values(
+        ["verdict", "basis"], key=lambda s: s.map(order) if s.name == "verdict" else s
+    ).reset_index(drop=True)
+
+
 def unsupported(verdicts: pd.DataFrame) -> pd.DataFrame:
-    """The checkable claims that the data do not support."""
-    return verdicts[verdicts["verdict"] == NOT_SUPPORTED]
+    """The checked claims that failed: not supported, or (on the stand-in) inconsistent."""
+    return verdicts[verdicts["verdict"].isin(FAILED)]
 
 
 def require_supported(verdicts: pd.DataFrame) -> None:
@@ -174,6 +306,5 @@ def require_supported(verdicts: pd.DataFrame) -> None:
             for r in failed.itertuples()
         ]
         raise ClaimsNotSupported(
-            f"{len(failed)} checkable claim(s) not supported by the data:\n  - "
-            + "\n  - ".join(lines)
+            f"{len(failed)} checked claim(s) failed:\n  - " + "\n  - ".join(lines)
         )

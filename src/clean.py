@@ -609,6 +609,8 @@ def clean_foia(
         "source_file": relative_to_root(path),
         "source_sha256": status.sha256,
         "is_standin": status.is_standin,
+        # What each value computed from this table is (src/status.py); null for a real release.
+        "value_status": status.sidecar.get("value_status") if status.is_standin else None,
         **facts,
         "period": {"start": str(STCA_START.date()), "end": str(period_end_ts.date())},
         "checksums_verified": bool(verify_checksums and manifest_dir is not None),

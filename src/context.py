@@ -25,11 +25,17 @@ CONTEXT_FILES = {
 CONTEXT_SCHEMA = pa.DataFrameSchema(
     {
         "measure": pa.Column(str),
-        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2})?$")),
+        # YYYY, YYYY-MM, or a span of months YYYY-MM/YYYY-MM (a revised multi-month total)
+        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2})?(/\d{4}-\d{2})?$")),
         "region": pa.Column(str),
         "value": pa.Column("int64", pa.Check.ge(0)),
         "qualifier": pa.Column(str, pa.Check.isin(["", "more than", "about"]), nullable=True),
         "version": pa.Column(str, pa.Check.isin(["current", "superseded", "alternative"])),
+        "status": pa.Column(str, pa.Check.isin(["official", "reported"])),
+        "source_kind": pa.Column(
+            str, pa.Check.isin(["official table", "official briefing", "news report", "reprint"])
+        ),
+        "scope": pa.Column(str, pa.Check.str_length(min_value=10)),
         "source_url": pa.Column(str, pa.Check.str_matches(r"^https?://")),
         "publisher": pa.Column(str, pa.Check.str_length(min_value=3)),
         "source_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$")),
@@ -75,6 +81,23 @@ def annual_value(frame: pd.DataFrame, year: int) -> int:
     return int(match["value"].iloc[0])
 
 
+def current_value(frame: pd.DataFrame, period: str) -> int:
+    """The current value of `period`; for a span 'YYYY-MM/YYYY-MM', the sum of its current months
+    (KeyError when a month of the span has no current value)."""
+    if "/" not in period:
+        match = current(frame).set_index("period")["value"]
+        if period not in match.index:
+            raise KeyError(f"no current value for {period}")
+        return int(match[period])
+    first, last = period.split("/")
+    months = pd.period_range(first, last, freq="M").strftime("%Y-%m")
+    values = current(frame).set_index("period")["value"]
+    missing = [m for m in months if m not in values.index]
+    if missing:
+        raise KeyError(f"no current value for {', '.join(missing)}")
+    return int(values[list(months)].sum())
+
+
 def sum_months(frame: pd.DataFrame, first: str, last: str) -> int:
     """Sum of current monthly values from period `first` to `last` (YYYY-MM, inclusive)."""
     cur = current(frame)
@@ -82,7 +105,7 @@ def sum_months(frame: pd.DataFrame, first: str, last: str) -> int:
 
 
 def sources_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Distinct (file, publisher, source_date, source_url) rows, for a report's source list."""
+    """Distinct (file, publisher, kind, source_date, source_url) rows, for a report's sources."""
     rows = []
     for key, frame in frames.items():
         for _, r in frame.drop_duplicates(["publisher", "source_url"]).iterrows():
@@ -90,6 +113,8 @@ def sources_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 {
                     "table": CONTEXT_FILES.get(key, key),
                     "publisher": r["publisher"],
+                    "kind": r["source_kind"],
+                    "status": r["status"],
                     "date": r["source_date"],
                     "url": r["source_url"],
                 }

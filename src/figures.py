@@ -19,17 +19,28 @@ from matplotlib.patches import Patch
 
 from src import context, metrics
 from src.helpers import atomic_path, write_csv_atomic, write_json_atomic
+from src.status import INVENTED, FoiaStatus, check, derive
 
 # Okabe-Ito derived colour-blind-safe palette (seaborn's "colorblind").
 PALETTE = sns.color_palette("colorblind")
 MAIN, ACCENT, MUTED = PALETTE[0], PALETTE[1], "#9e9e9e"
 ILLUSTRATIVE_FACE = "#c6dbef"
 ILLUSTRATIVE_HATCH = "///"
+BOUND_HATCH = "xx"
+REPRINT_FACE = "#d9d9d9"
+REPRINT_HATCH = ".."
+STAMP = "STAND-IN DATA"
+STAMP_COLOUR = "#b35806"
 FOIA_SOURCE = "Source: USCIS FOIA release, via VICE News (2017)"
 STANDIN_SOURCE = (
-    "Data: labelled STAND-IN for the USCIS FOIA release (not public); "
-    "hatched values are illustrative, not published"
+    "STAND-IN DATA, not the USCIS release (which is not public): hatched values are invented; "
+    "solid ones are the figures VICE News (2017) published"
 )
+# How each status is drawn, and what its legend entry says.
+STATUS_LEGEND = {
+    "bound": "invented value within a bound the article states",
+    "illustrative": "invented (illustrative) stand-in value",
+}
 ELECTION = pd.Timestamp("2016-11-08")
 
 
@@ -84,21 +95,75 @@ def _thousands(value, _pos=None) -> str:
     return f"{value:,.0f}"
 
 
-def _style_bars(ax, illustrative: list[bool], faces: list) -> None:
-    for patch, is_illustrative, face in zip(ax.patches, illustrative, faces, strict=False):
-        patch.set_facecolor(ILLUSTRATIVE_FACE if is_illustrative else face)
-        patch.set_edgecolor(MAIN if is_illustrative else face)
-        if is_illustrative:
-            patch.set_hatch(ILLUSTRATIVE_HATCH)
+def statuses_of(data: pd.DataFrame) -> list[str]:
+    """The `status` column as a list, each checked against the vocabulary."""
+    return [check(s) for s in data["status"]]
 
 
-def _hbars(
-    ax, values: list, categories: list, faces: list, illustrative: list, labels: list
-) -> None:
-    """Horizontal bars, one per category from the top, in their colours, illustrative ones
-    hatched, each labelled just right of its end."""
+def _style_bars(patches, statuses: list[str], faces: list) -> None:
+    """Draw each bar by its status: invented values (bound, illustrative) light and hatched."""
+    for patch, status, face in zip(patches, statuses, faces, strict=False):
+        if patch is None:
+            continue
+        if status in INVENTED:
+            patch.set_facecolor(ILLUSTRATIVE_FACE)
+            patch.set_edgecolor(MAIN)
+            patch.set_hatch(BOUND_HATCH if status == "bound" else ILLUSTRATIVE_HATCH)
+        else:
+            patch.set_facecolor(face)
+            patch.set_edgecolor(face)
+
+
+def status_handles(statuses: list[str], solid_label: str, solid_face=MAIN) -> list[Patch]:
+    """Legend entries for the statuses present: the solid (real) kind, then each invented kind."""
+    present = set(statuses)
+    handles = []
+    if present - INVENTED:
+        handles.append(Patch(facecolor=solid_face, edgecolor=solid_face, label=solid_label))
+    for status, hatch in (("bound", BOUND_HATCH), ("illustrative", ILLUSTRATIVE_HATCH)):
+        if status in present:
+            handles.append(
+                Patch(
+                    facecolor=ILLUSTRATIVE_FACE,
+                    edgecolor=MAIN,
+                    hatch=hatch,
+                    label=STATUS_LEGEND[status],
+                )
+            )
+    return handles
+
+
+def mark_invented(fig: Figure, statuses: list[str]) -> bool:
+    """When any value is invented, stamp the image itself so the warning survives when the PNG
+    is shared alone. Returns whether it stamped."""
+    if not INVENTED & set(statuses):
+        return False
+    fig.text(
+        0.5,
+        0.5,
+        STAMP,
+        fontsize=44,
+        fontweight="bold",
+        color=STAMP_COLOUR,
+        alpha=0.13,
+        rotation=20,
+        ha="center",
+        va="center",
+        zorder=0,
+    )
+    return True
+
+
+def source_for(statuses: list[str], source: str) -> str:
+    """The chart's source line: on invented values, say what the values are first."""
+    return (STANDIN_SOURCE + ". " + source) if INVENTED & set(statuses) else source
+
+
+def _hbars(ax, values: list, categories: list, faces: list, statuses: list, labels: list) -> None:
+    """Horizontal bars, one per category from the top, in their colours, drawn by status, each
+    labelled just right of its end."""
     sns.barplot(x=values, y=categories, ax=ax, color=MAIN, errorbar=None, orient="h")
-    _style_bars(ax, illustrative, faces)
+    _style_bars(ax.patches, statuses, faces)
     for i, (x, text) in enumerate(zip(values, labels, strict=True)):
         ax.annotate(
             text, (x, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
@@ -133,9 +198,16 @@ def save_chart(chart: Chart, out_dir: str | Path) -> dict[str, str]:
 
 
 def write_figure_index(charts: list[Chart], out_dir: str | Path) -> Path:
-    """figures.json: name, title, alt text and notes of every chart in the folder."""
+    """figures.json: name, title, alt text and notes of every chart in the folder. Chart files
+    that no chart of this run wrote (left by an earlier version) are removed: the folder belongs
+    to one report, and a stale CSV would be published beside the real ones."""
+    out = Path(out_dir)
+    names = {c.name for c in charts}
+    for path in out.iterdir():
+        if path.suffix in (".png", ".svg", ".csv") and path.stem not in names:
+            path.unlink()
     entries = [{"name": c.name, "title": c.title, "alt": c.alt, "notes": c.notes} for c in charts]
-    return write_json_atomic(Path(out_dir) / "figures.json", entries)
+    return write_json_atomic(out / "figures.json", entries)
 
 
 # ---------------------------------------------------------------- 1. cases per year
@@ -156,48 +228,37 @@ def year_table(
     basis: str,
     first: int,
     last: int,
-    year_status: dict[str, str] | None,
+    foia_status: FoiaStatus,
     partial_years: set[int],
 ) -> pd.DataFrame:
-    """Cases per year in [first, last] with each year's data status and partial-year flag.
-
-    year_status (from the stand-in sidecar, calendar years) marks values as pinned, bound or
-    illustrative; None means real data (every value 'published'). On a fiscal basis, a stand-in
-    year mixes two calendar years, so every value is illustrative.
-    """
+    """Cases per year in [first, last], each with its status (from `foia_status`) and whether the
+    data's cutoff cuts the year short."""
     counts = metrics.cases_by_year(cases, basis).reindex(range(first, last + 1), fill_value=0)
     table = counts.rename("cases").rename_axis("year").reset_index()
-    if year_status is None:
-        table["status"] = "release"
-    elif basis == "fiscal":
-        table["status"] = "illustrative"
-    else:
-        table["status"] = [year_status.get(str(y), "illustrative") for y in table["year"]]
+    table["status"] = [foia_status.year(basis, y) for y in table["year"]]
     table["partial_year"] = table["year"].isin(partial_years)
     table["year_basis"] = basis
     return table
 
 
-def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str, standin: bool) -> Chart:
-    """Bar chart of cases per year; partial last year marked, the two peak years called out,
-    stand-in years that no source pins down hatched."""
+def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str) -> Chart:
+    """Bar chart of cases per year; the partial last year marked, the two busiest years called
+    out, invented values hatched. The title names only values that are not invented."""
+    statuses = statuses_of(table)
     fig, ax = _new_figure()
     years = [str(y) for y in table["year"]]
     sns.barplot(x=years, y=table["cases"].tolist(), ax=ax, color=MAIN, errorbar=None, order=years)
-    illustrative = [standin and s in ("illustrative", "bound") for s in table["status"]]
-    _style_bars(ax, illustrative, [MAIN] * len(years))
+    _style_bars(ax.patches, statuses, [MAIN] * len(years))
     top = table.sort_values(["cases", "year"], ascending=[False, True]).head(2)
     end_label = pd.Timestamp(period_end).strftime("%-d %b %Y")
     for i, row in table.reset_index(drop=True).iterrows():
-        label = str(row["cases"])
         if row["partial_year"]:
-            label += f"\npartial year\n(to {end_label})"
             ax.patches[i].set_linestyle("--")
             ax.patches[i].set_linewidth(1.5)
             ax.patches[i].set_edgecolor("#333333")
         bold = row["year"] in set(top["year"])
         ax.annotate(
-            label,
+            str(row["cases"]),
             (i, row["cases"]),
             xytext=(0, 3),
             textcoords="offset points",
@@ -206,7 +267,20 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str, stand
             fontsize=9 if bold else 8,
             fontweight="bold" if bold else "normal",
         )
-    bound = table[table["status"] == "bound"] if standin else table.iloc[0:0]
+    partial = table.index[table["partial_year"]].tolist()
+    if partial:  # said under the axis, where it collides with nothing
+        ax.annotate(
+            f"partial year\n(to {end_label})",
+            (partial[0], 0),
+            xytext=(0, -30),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=7.5,
+            color="#333333",
+            annotation_clip=False,
+        )
+    bound = table[table["status"] == "bound"]
     if len(bound):
         first, last = years.index(str(bound["year"].min())), years.index(str(bound["year"].max()))
         ax.annotate(
@@ -219,43 +293,41 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str, stand
         )
     ax.set_ylim(0, table["cases"].max() * 1.3 + 1)
     peak = sorted(int(y) for y in top["year"])
+    status_by_year = dict(zip(table["year"], table["status"], strict=True))
     full = table[~table["partial_year"]]
     last_full = full.iloc[-1] if len(full) else table.iloc[-1]
-    kind = "fiscal years" if basis == "fiscal" else "years"
-    title = (
-        f"U.S.-bound STCA cases peaked in {peak[0]} and {peak[1]}; "
-        f"by {last_full['year']} they were down to {last_full['cases']} a year"
-    )
-    handles = []
-    if standin:
-        handles = [
-            Patch(facecolor=MAIN, edgecolor=MAIN, label="count stated in the article"),
-            Patch(
-                facecolor=ILLUSTRATIVE_FACE,
-                edgecolor=MAIN,
-                hatch=ILLUSTRATIVE_HATCH,
-                label="illustrative stand-in value (no published count)",
-            ),
-        ]
+    fy = "FY" if basis == "fiscal" else ""
+    if any(status_by_year[y] == "illustrative" for y in peak):
+        # the busiest years are themselves invented: state no finding from them
+        kind = "U.S. fiscal year" if basis == "fiscal" else "year"
+        title = f"U.S.-bound STCA cases by {kind}: every count here is an invented stand-in value"
+    else:
+        title = f"U.S.-bound STCA cases peaked in {fy}{peak[0]} and {fy}{peak[1]}"
+        if last_full["status"] not in INVENTED:
+            title += f"; by {fy}{last_full['year']} they were down to {last_full['cases']} a year"
+    handles = status_handles(statuses, "count stated in the article")
+    if handles and INVENTED & set(statuses):
         ax.legend(handles=handles, loc="upper right", frameon=True, fontsize=9)
-    source = FOIA_SOURCE + (". " + STANDIN_SOURCE if standin else "")
+    mark_invented(fig, statuses)
     xlabel = "U.S. fiscal year (October to September)" if basis == "fiscal" else "Calendar year"
-    _finish(fig, ax, title, source, xlabel, "People screened under an STCA exception")
-    listing = ", ".join(f"{y}: {c}" for y, c in zip(table["year"], table["cases"], strict=True))
+    _finish(
+        fig,
+        ax,
+        title,
+        source_for(statuses, FOIA_SOURCE),
+        xlabel,
+        "People screened under an STCA exception",
+    )
+    kind = "U.S. fiscal years" if basis == "fiscal" else "calendar years"
+    listing = ", ".join(
+        f"{y}: {c}{' (invented)' if s in INVENTED else ''}"
+        for y, c, s in zip(table["year"], table["cases"], statuses, strict=True)
+    )
     alt = (
         f"Bar chart of people from Canada screened at U.S. land ports under STCA exceptions, by "
-        f"{kind}, {table['year'].iloc[0]} to {table['year'].iloc[-1]}. Counts: {listing}. "
-        f"The highest are {peak[0]} and {peak[1]}."
-        + (
-            f" {table[table['partial_year']]['year'].tolist()} is partial, to {period_end}."
-            if table["partial_year"].any()
-            else ""
-        )
-        + (
-            " Hatched bars are illustrative stand-in values, not published figures."
-            if standin
-            else ""
-        )
+        f"{kind}, {table['year'].iloc[0]} to {table['year'].iloc[-1]}. Counts: {listing}."
+        + (f" {fy}{table.loc[partial[0], 'year']} is partial, to {end_label}." if partial else "")
+        + (" Hatched bars are invented stand-in values." if INVENTED & set(statuses) else "")
     )
     return Chart("cases_per_year", fig, table, title, alt)
 
@@ -269,41 +341,59 @@ EXCEPTION_LABELS = {
     "unaccompanied_minor": "Unaccompanied minor",
     "unknown": "Not recorded / unrecognised",
 }
+FAMILY_PUBLIC = ["family_member", "public_interest"]
 
 
-def chart_exceptions(cases: pd.DataFrame, standin: bool) -> Chart:
-    """Horizontal bars of each exception's share, the family-member and public-interest pair
-    highlighted, with the pair's combined share in the title."""
+def exception_table(cases: pd.DataFrame, foia_status: FoiaStatus) -> pd.DataFrame:
+    """People and share per exception, each row with its status; the family-member and
+    public-interest pair flagged."""
     counts = metrics.exception_counts(cases)
     data = counts.rename("cases").reset_index()
     data["share"] = (data["cases"] / data["cases"].sum()).round(4)
     data["label"] = data["exception"].map(EXCEPTION_LABELS)
-    pair = ["family_member", "public_interest"]
-    data["highlighted"] = data["exception"].isin(pair)
+    data["highlighted"] = data["exception"].isin(FAMILY_PUBLIC)
+    data["status"] = [foia_status.exception(e) for e in data["exception"]]
+    return data
+
+
+def chart_exceptions(data: pd.DataFrame, pair_status: str) -> Chart:
+    """Horizontal bars of each exception's share, the family-member and public-interest pair
+    highlighted; the pair's combined share is stated only when it is not invented."""
+    statuses = statuses_of(data)
     fig, ax = _new_figure(9, 4.2)
     faces = [MAIN if h else MUTED for h in data["highlighted"]]
     labels = [f"{r.share:.0%} ({r.cases})" for r in data.itertuples()]
-    _hbars(ax, data["share"].tolist(), data["label"].tolist(), faces, [False] * len(data), labels)
-    ax.set_xlim(0, data["share"].max() * 1.25)
+    _hbars(ax, data["share"].tolist(), data["label"].tolist(), faces, statuses, labels)
+    ax.set_xlim(0, data["share"].max() * 1.35)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    combined = metrics.share_of_exceptions(cases, pair)
-    if standin:  # only the majority is published; the exact share is invented
+    combined = float(data.loc[data["highlighted"], "share"].sum())
+    if pair_status in INVENTED:  # only "a majority" is published; the exact share is invented
         title = "Most cases used the family-member or public-interest exception"
     else:
         title = f"{combined:.0%} of cases used the family-member or public-interest exception"
-    source = FOIA_SOURCE + (
-        ". "
-        + STANDIN_SOURCE
-        + "; only the family+public majority is published, the split is illustrative"
-        if standin
-        else ""
+    handles = status_handles(statuses, "count from the release")
+    if INVENTED & set(statuses):
+        ax.legend(handles=handles, loc="lower right", fontsize=9)
+    mark_invented(fig, statuses)
+    source = source_for(
+        statuses,
+        FOIA_SOURCE
+        + (
+            ". The article publishes only that family member + public interest are a majority"
+            if pair_status in INVENTED
+            else ""
+        ),
     )
     _finish(fig, ax, title, source, "Share of all cases", "")
-    listing = "; ".join(f"{r.label}: {r.share:.0%} ({r.cases})" for r in data.itertuples())
-    alt = (
-        f"Horizontal bar chart of the STCA exception each person used. {listing}. "
-        f"Family member and public interest together: {combined:.0%}."
-        + (" Only that majority is published; the split shown is illustrative." if standin else "")
+    listing = "; ".join(
+        f"{r.label}: {r.share:.0%} ({r.cases}){' (invented)' if r.status in INVENTED else ''}"
+        for r in data.itertuples()
+    )
+    alt = f"Horizontal bar chart of the STCA exception each person used. {listing}." + (
+        " The article publishes only that family member and public interest together are a "
+        "majority; every share shown is an invented stand-in value."
+        if pair_status in INVENTED
+        else f" Family member and public interest together: {combined:.0%}."
     )
     return Chart("exceptions", fig, data, title, alt)
 
@@ -315,53 +405,66 @@ CITIZENS_NOTE = (
     "children born in Canada travelling with non-Canadian parents (Prof. Sean Rehaag, quoted by "
     "VICE News)."
 )
+ALL_OTHERS = "All others"
 
 
-def chart_nationalities(
-    cases: pd.DataFrame, top_k: int, standin: bool, pinned_countries: set[str] | None = None
-) -> Chart:
-    """Largest citizenship groups, Canada called out in a second colour, with the note on why
-    Canadians appear at all. Under the stand-in, groups whose counts no source gives are hatched."""
+def nationality_table(cases: pd.DataFrame, top_k: int, foia_status: FoiaStatus) -> pd.DataFrame:
+    """The `top_k` largest citizenship groups, then one 'All others' row (the rest, including
+    citizenship not recorded), so the rows add up to every case; each row with its status."""
     counts = metrics.citizenship_counts(cases)
-    counts = counts[counts.index != "Not recorded"]
-    data = counts.head(top_k).rename("cases").reset_index()
+    named = counts[counts.index != "Not recorded"]
+    data = named.head(top_k).rename("cases").reset_index()
+    data["status"] = [foia_status.citizenship(c) for c in data["citizenship"]]
+    others = len(cases) - int(data["cases"].sum())
+    if others:
+        rest = pd.DataFrame(
+            {
+                "citizenship": [ALL_OTHERS],
+                "cases": [others],
+                "status": [derive([foia_status.total(), *(data["status"])])],
+            }
+        )
+        data = pd.concat([data, rest], ignore_index=True)
     data["share"] = (data["cases"] / len(cases)).round(4)
-    pinned_countries = pinned_countries or set()
-    data["status"] = [
-        "published" if (not standin or c in pinned_countries) else "illustrative"
+    return data[["citizenship", "cases", "share", "status"]]
+
+
+def chart_nationalities(data: pd.DataFrame, total: int, total_status: str) -> Chart:
+    """Largest citizenship groups and all others, Canada called out in a second colour, with the
+    note on why Canadians appear at all. Invented counts hatched."""
+    statuses = statuses_of(data)
+    fig, ax = _new_figure(9, 6.0)
+    faces = [
+        ACCENT if c == "Canada" else (MUTED if c == ALL_OTHERS else MAIN)
         for c in data["citizenship"]
     ]
-    fig, ax = _new_figure(9, 5.6)
-    faces = [ACCENT if c == "Canada" else MAIN for c in data["citizenship"]]
-    illustrative = [s == "illustrative" for s in data["status"]]
     labels = [str(c) for c in data["cases"]]
-    _hbars(ax, data["cases"].tolist(), data["citizenship"].tolist(), faces, illustrative, labels)
+    _hbars(ax, data["cases"].tolist(), data["citizenship"].tolist(), faces, statuses, labels)
     ax.set_xlim(0, data["cases"].max() * 1.15)
-    canadians = metrics.count_citizenship(cases, "Canada")
-    largest = data.iloc[0]["citizenship"]
-    title = (
-        f"{canadians} of the {len(cases)} were Canadian citizens, whom the agreement does not cover"
-    )
-    if not standin:  # under the stand-in, the other groups' sizes (hence the ranking) are invented
-        title += f"; the largest group: {largest}"
-    handles = [Patch(facecolor=ACCENT, label="Canadian citizens")]
-    if standin:
-        handles.append(
-            Patch(
-                facecolor=ILLUSTRATIVE_FACE,
-                edgecolor=MAIN,
-                hatch=ILLUSTRATIVE_HATCH,
-                label="illustrative stand-in count",
-            )
-        )
-    ax.legend(handles=handles, loc="lower right", fontsize=9)
-    source = FOIA_SOURCE + (". " + STANDIN_SOURCE if standin else "") + ". " + CITIZENS_NOTE
+    by_country = data.set_index("citizenship")
+    title = "Canadian citizens, whom the agreement does not cover, were among those who came"
+    if "Canada" in by_country.index and by_country.loc["Canada", "status"] not in INVENTED:
+        canadians = int(by_country.loc["Canada", "cases"])
+        of_total = f" of the {total}" if total_status not in INVENTED else ""
+        title = f"{canadians}{of_total} were Canadian citizens, whom the agreement does not cover"
+    named = data[data["citizenship"] != ALL_OTHERS]
+    if len(named) and not INVENTED & set(statuses):  # a ranking needs every count to be real
+        title += f"; the largest group: {named.iloc[0]['citizenship']}"
+    handles = [Patch(facecolor=ACCENT, label="Canadian citizens")] + [
+        h for h in status_handles(statuses, "count from the release") if h.get_hatch()
+    ]
+    ax.legend(handles=handles, loc="upper right", fontsize=9)
+    mark_invented(fig, statuses)
+    source = source_for(statuses, FOIA_SOURCE) + ". " + CITIZENS_NOTE
     _finish(fig, ax, title, source, "People", "Country of citizenship")
-    listing = "; ".join(f"{r.citizenship}: {r.cases}" for r in data.itertuples())
+    listing = "; ".join(
+        f"{r.citizenship}: {r.cases}{' (invented)' if r.status in INVENTED else ''}"
+        for r in data.itertuples()
+    )
     alt = (
-        f"Horizontal bar chart of the {len(data)} largest citizenship groups among {len(cases)} "
-        f"cases: {listing}. Canada is highlighted. {CITIZENS_NOTE}"
-        + (" Hatched bars are illustrative stand-in counts." if standin else "")
+        f"Horizontal bar chart of the {len(named)} largest citizenship groups among {total} "
+        f"cases and all others: {listing}. Canada is highlighted. {CITIZENS_NOTE}"
+        + (" Hatched bars are invented stand-in counts." if INVENTED & set(statuses) else "")
     )
     return Chart("nationalities", fig, data, title, alt, notes=[CITIZENS_NOTE])
 
@@ -369,150 +472,190 @@ def chart_nationalities(
 # ---------------------------------------------------------------- 4. expedited removal
 
 
-def chart_expedited_removal(cases: pd.DataFrame, standin: bool) -> Chart:
-    """How many people were placed in expedited removal, and what share of all cases."""
+def expedited_removal_table(cases: pd.DataFrame, foia_status: FoiaStatus) -> pd.DataFrame:
+    """People by expedited removal (Yes, No, Not recorded), share of all, and status."""
     counts = metrics.expedited_removal_counts(cases)
     data = counts.rename("cases").reset_index()
-    data["share"] = (data["cases"] / len(cases)).round(4)
-    fig, ax = _new_figure(9, 3.6)
-    status = data["expedited_removal"].tolist()
-    faces = [ACCENT if v == "Yes" else (MUTED if v == "Not recorded" else MAIN) for v in status]
+    data["share"] = (data["cases"] / len(cases)).round(4) if len(cases) else 0.0
+    data["status"] = [foia_status.expedited_removal(v) for v in data["expedited_removal"]]
+    return data
+
+
+def chart_expedited_removal(data: pd.DataFrame) -> Chart:
+    """How many people were placed in expedited removal, and what share of all cases."""
+    statuses = statuses_of(data)
+    fig, ax = _new_figure(9, 3.8)
+    values = data["expedited_removal"].tolist()
+    faces = [ACCENT if v == "Yes" else (MUTED if v == "Not recorded" else MAIN) for v in values]
     labels = [f"{r.cases} ({r.share:.0%})" for r in data.itertuples()]
-    _hbars(
-        ax, data["cases"].tolist(), status, faces, [standin and v == "Yes" for v in status], labels
-    )
-    ax.set_xlim(0, data["cases"].max() * 1.2)
-    yes = int(data.loc[data["expedited_removal"] == "Yes", "cases"].iloc[0])
-    share = yes / len(cases) if len(cases) else 0
-    if standin:  # the article says "more than 60"; the stand-in's exact count is invented
-        title = "More than 60 people were placed in expedited removal"
+    _hbars(ax, data["cases"].tolist(), values, faces, statuses, labels)
+    ax.set_xlim(0, data["cases"].max() * 1.25)
+    yes = data.set_index("expedited_removal").loc["Yes"]
+    if yes["status"] == "bound":  # the article: "more than 60"; the exact count is invented
+        title = "The article reports that more than 60 people were placed in expedited removal"
+    elif yes["status"] == "illustrative":
+        title = "Expedited removal: every count here is an invented stand-in value"
     else:
-        title = f"{yes} people ({share:.0%} of all cases) were placed in expedited removal"
-    source = FOIA_SOURCE + (
-        ". " + STANDIN_SOURCE + "; the article says 'more than 60', the exact count is illustrative"
-        if standin
-        else ""
+        title = (
+            f"{yes['cases']} people ({yes['share']:.0%} of all cases) were placed in "
+            "expedited removal"
+        )
+    if INVENTED & set(statuses):
+        ax.legend(
+            handles=status_handles(statuses, "count from the release"),
+            loc="lower right",
+            fontsize=9,
+        )
+    mark_invented(fig, statuses)
+    _finish(
+        fig,
+        ax,
+        title,
+        source_for(statuses, FOIA_SOURCE),
+        "People",
+        "Placed in expedited removal",
     )
-    _finish(fig, ax, title, source, "People", "Placed in expedited removal")
     listing = "; ".join(
-        f"{r.expedited_removal}: {r.cases} ({r.share:.0%})" for r in data.itertuples()
+        f"{r.expedited_removal}: {r.cases} ({r.share:.0%})"
+        f"{' (invented)' if r.status in INVENTED else ''}"
+        for r in data.itertuples()
     )
-    alt = f"Horizontal bar chart of expedited removal among {len(cases)} cases: {listing}." + (
-        " The article gives only 'more than 60'; the exact stand-in count is illustrative."
-        if standin
+    alt = f"Horizontal bar chart of expedited removal among all cases: {listing}." + (
+        " The article gives only 'more than 60'; every count shown is an invented stand-in value."
+        if INVENTED & set(statuses)
         else ""
     )
     return Chart("expedited_removal", fig, data, title, alt)
 
 
-# ---------------------------------------------------------------- 5. the asymmetry
+# ---------------------------------------------------------------- 5. both directions, like for like
+
+US_BOUND = "Canada to U.S."
+CANADA_BOUND = "U.S. to Canada"
 
 
-def asymmetry_table(
-    cases: pd.DataFrame,
-    ctx: dict[str, pd.DataFrame],
-    period_end: str,
-    standin: bool,
-    year_status: dict[str, str] | None,
+def comparison_table(
+    cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], period_end: str, foia_status: FoiaStatus
 ) -> pd.DataFrame:
-    """U.S.-bound vs Canada-bound counts for the periods where both directions are published."""
+    """Both directions for the two periods where like measures exist, one row per value.
+
+    2013: U.S.-bound STCA exception cases (USCIS) against the STCA crossings into Canada that
+    Prof. Rehaag's data show (as quoted by the article). 2017 to the data cutoff: the same U.S.-bound
+    cases against asylum claims at Canada's land ports (IRCC), both asylum claims made at a land
+    port. Each ratio is its own row, with the status `derive` gives it. RCMP interceptions (people
+    crossing between ports) are a different measure and are not compared here.
+    """
     end = pd.Timestamp(period_end)
     last_month = f"{end.year}-{end.month:02d}"
-    q_label = f"Jan-{end.strftime('%b')} {end.year}"
-    us_2013 = metrics.count_in_year(cases, 2013)
-    us_2017 = metrics.count_between(cases, f"{end.year}-01-01", end.strftime("%Y-%m-%d"))
+    period_2017 = f"January to {end:%B} {end.year}"
     rehaag = context.current(ctx["canada_bound_2013"]).iloc[0]
-    status_2013 = (
-        "illustrative"
-        if standin and (year_status or {}).get("2013") == "illustrative"
-        else "published"
-    )
+    land = context.current(ctx["land_port_monthly"])
+    land = land[(land["period"] >= f"{end.year}-01") & (land["period"] <= last_month)]
     rows = [
-        (
-            "2013",
-            "Canada to U.S. (STCA exception cases, USCIS)",
-            us_2013,
-            "",
-            status_2013,
-            "USCIS FOIA via VICE News (2017)",
-        ),
-        (
-            "2013",
-            "U.S. to Canada (STCA crossings, Rehaag data)",
-            int(rehaag["value"]),
-            rehaag["qualifier"],
-            "published",
-            f"{rehaag['publisher']}, {rehaag['source_url']}",
-        ),
-        (
-            q_label,
-            "Canada to U.S. (STCA exception cases, USCIS)",
-            us_2017,
-            "",
-            "published",
-            "USCIS FOIA via VICE News (2017)",
-        ),
-        (
-            q_label,
-            "U.S. to Canada: claims at land ports of entry (IRCC)",
-            context.sum_months(ctx["land_port_monthly"], f"{end.year}-01", last_month),
-            "",
-            "published",
-            context.current(ctx["land_port_monthly"])["source_url"].iloc[0],
-        ),
-        (
-            q_label,
-            "U.S. to Canada: RCMP interceptions between ports (IRCC)",
-            context.sum_months(ctx["rcmp_monthly"], f"{end.year}-01", last_month),
-            "",
-            "published",
-            context.current(ctx["rcmp_monthly"])["source_url"].iloc[0],
-        ),
+        {
+            "period": "2013",
+            "direction": US_BOUND,
+            "measure": "asylum seekers screened at U.S. land ports under an STCA exception (USCIS)",
+            "kind": "count",
+            "value": metrics.count_in_year(cases, 2013),
+            "qualifier": "",
+            "status": foia_status.year("calendar", 2013),
+            "source": "USCIS FOIA release via VICE News (2017)",
+        },
+        {
+            "period": "2013",
+            "direction": CANADA_BOUND,
+            "measure": "asylum seekers who crossed into Canada under the STCA (Rehaag's data)",
+            "kind": "count",
+            "value": int(rehaag["value"]),
+            "qualifier": rehaag["qualifier"],
+            "status": rehaag["status"],
+            "source": rehaag["source_url"],
+        },
+        {
+            "period": period_2017,
+            "direction": US_BOUND,
+            "measure": "asylum seekers screened at U.S. land ports under an STCA exception (USCIS)",
+            "kind": "count",
+            "value": metrics.count_between(cases, f"{end.year}-01-01", end.strftime("%Y-%m-%d")),
+            "qualifier": "",
+            "status": foia_status.year("calendar", end.year),
+            "source": "USCIS FOIA release via VICE News (2017)",
+        },
+        {
+            "period": period_2017,
+            "direction": CANADA_BOUND,
+            "measure": "asylum claims at Canada's land ports of entry (IRCC)",
+            "kind": "count",
+            "value": int(land["value"].sum()),
+            "qualifier": "",
+            "status": derive(land["status"]) if len(land) > 1 else land["status"].iloc[0],
+            "source": land["source_url"].iloc[0],
+        },
     ]
-    data = pd.DataFrame(
-        rows, columns=["period", "direction", "people", "qualifier", "status", "source"]
+    for period in ("2013", period_2017):
+        us, ca = (r for r in rows if r["period"] == period and r["kind"] == "count")
+        rows.append(
+            {
+                "period": period,
+                "direction": f"{CANADA_BOUND} per person {US_BOUND}",
+                "measure": "ratio of the two counts",
+                "kind": "ratio",
+                "value": round(ca["value"] / us["value"], 1) if us["value"] else None,
+                "qualifier": ca["qualifier"],
+                "status": derive([us["status"], ca["status"]]),
+                "source": "our arithmetic on the two rows above",
+            }
+        )
+    data = pd.DataFrame(rows)
+    data["value"] = pd.Series([r["value"] for r in rows], dtype=object)  # counts stay integers
+    data["period_note"] = data["period"].map(
+        {
+            "2013": "calendar year",
+            period_2017: f"our assumption: the article's 'so far this year' read as to {end:%-d %B %Y}",
+        }
     )
-    us = data[data["direction"].str.startswith("Canada to U.S.")].set_index("period")["people"]
-    data["ratio_to_us_bound"] = [
-        None if d.startswith("Canada to U.S.") or us[p] == 0 else round(v / us[p], 1)
-        for p, d, v in zip(data["period"], data["direction"], data["people"], strict=True)
-    ]
     return data
 
 
-def chart_asymmetry(data: pd.DataFrame, standin: bool) -> Chart:
-    """Grouped bars on a log scale so both directions stay visible, each Canada-bound bar labelled
-    with its ratio to the U.S.-bound count of the same period."""
-    fig, ax = _new_figure(10, 5.6)
-    hue_order = list(dict.fromkeys(data["direction"]))
-    colours = {
-        d: (MAIN if d.startswith("Canada to U.S.") else c)
-        for d, c in zip(hue_order, [MAIN, ACCENT, PALETTE[2], PALETTE[4], PALETTE[3]], strict=False)
-    }
+def chart_comparison(data: pd.DataFrame) -> Chart:
+    """Two bars per period (each direction) on a log scale, each ratio printed above the
+    Canada-bound bar and marked invented when it rests on an invented count."""
+    counts = data[data["kind"] == "count"].reset_index(drop=True)
+    ratios = data[data["kind"] == "ratio"].set_index("period")
+    statuses = statuses_of(data)
+    fig, ax = _new_figure(10, 5.8)
+    periods = list(dict.fromkeys(counts["period"]))
+    colours = {US_BOUND: MAIN, CANADA_BOUND: ACCENT}
     sns.barplot(
-        data=data,
+        data=counts,
         x="period",
-        y="people",
+        y="value",
         hue="direction",
-        hue_order=hue_order,
+        hue_order=[US_BOUND, CANADA_BOUND],
+        order=periods,
         palette=colours,
         errorbar=None,
         ax=ax,
     )
     ax.set_yscale("log")
-    periods = [t.get_text() for t in ax.get_xticklabels()]
-    for container, direction in zip(ax.containers, hue_order, strict=True):
-        subset = data[data["direction"] == direction].set_index("period")
-        for patch in container.patches:
-            if patch is None:
-                continue
-            period = periods[int(round(patch.get_x() + patch.get_width() / 2))]
-            if period not in subset.index:
-                continue
+    for container, direction in zip(ax.containers, [US_BOUND, CANADA_BOUND], strict=True):
+        subset = counts[counts["direction"] == direction].set_index("period")
+        _style_bars(
+            container.patches,
+            [subset.loc[p, "status"] for p in periods],
+            [colours[direction]] * len(periods),
+        )
+        for patch, period in zip(container.patches, periods, strict=True):
             row = subset.loc[period]
-            text = f"{'>' if row['qualifier'] == 'more than' else ''}{row['people']:,}"
-            if pd.notna(row["ratio_to_us_bound"]):
-                text += f"\n{row['ratio_to_us_bound']:,.0f}×"
+            text = f"{'more than ' if row['qualifier'] == 'more than' else ''}{row['value']:,}"
+            if row["status"] in INVENTED:
+                text += " (invented)"
+            if direction == CANADA_BOUND and pd.notna(ratios.loc[period, "value"]):
+                ratio = ratios.loc[period]
+                text += f"\n= {ratio['value']:,.0f} per person going south"
+                if ratio["status"] in INVENTED:
+                    text += "\n(ratio invented)"
             ax.annotate(
                 text,
                 (patch.get_x() + patch.get_width() / 2, patch.get_height()),
@@ -522,60 +665,63 @@ def chart_asymmetry(data: pd.DataFrame, standin: bool) -> Chart:
                 va="bottom",
                 fontsize=8,
             )
-            if standin and row["status"] == "illustrative":
-                patch.set_facecolor(ILLUSTRATIVE_FACE)
-                patch.set_hatch(ILLUSTRATIVE_HATCH)
-                patch.set_edgecolor(MAIN)
-    ax.set_ylim(1, data["people"].max() * 40)  # headroom for the legend above the bars
-    ax.legend(title=None, fontsize=8, loc="upper left")
-    us_status = data[data["direction"].str.startswith("Canada to U.S.")].set_index("period")[
-        "status"
-    ]
-    published = data["period"].map(us_status) == "published"
-    ratios = data.loc[published, "ratio_to_us_bound"].dropna()
-    periods = " and ".join(dict.fromkeys(data.loc[ratios.index, "period"]))
-    title = (
-        f"For every person who went from Canada to the U.S., {ratios.min():,.0f} or more went "
-        f"the other way ({periods})"
-    )
-    source = (
-        "Sources: USCIS FOIA via VICE News (2017); IRCC 'Asylum claims by year' tables (modified "
-        "2024-04-22); Rehaag's 2013 figure as quoted by VICE. Log scale. Land-port claims count all "
-        "claims at land ports, not only STCA exceptions."
-        + (" " + STANDIN_SOURCE + "." if standin else "")
+    ax.set_ylim(1, counts["value"].max() * 60)  # headroom for labels and legend
+    handles = [
+        Patch(facecolor=MAIN, label="Canada to U.S.: STCA exception cases at U.S. land ports"),
+        Patch(facecolor=ACCENT, label="U.S. to Canada: STCA crossings (2013) / land-port claims"),
+    ] + [h for h in status_handles(statuses, "") if h.get_hatch()]
+    ax.legend(handles=handles, fontsize=8, loc="upper left")
+    real = ratios[~ratios["status"].isin(INVENTED)]
+    title = "Far more asylum seekers crossed from the U.S. into Canada than the other way"
+    if len(real):
+        best = real.iloc[-1]
+        title += f": {best['value']:,.0f} to 1 from {best.name}"
+    mark_invented(fig, statuses)
+    source = source_for(
+        statuses,
+        "Sources: USCIS FOIA via VICE News (2017); IRCC 'Asylum claims by year' 2017 table "
+        "(modified 2024-04-22); Prof. Sean Rehaag's 2013 figure as quoted by VICE News. Log "
+        "scale. Both measures count people who asked for asylum at a land port; Canada's "
+        "land-port claims also include claimants the STCA does not cover (e.g. U.S. citizens). "
+        "The end of the 2017 period is our assumption.",
     )
     _finish(fig, ax, title, source, "Period", "People (log scale)")
     listing = "; ".join(
-        f"{r.period}, {r.direction}: {'more than ' if r.qualifier == 'more than' else ''}{r.people:,}"
-        + (
-            f" ({r.ratio_to_us_bound:,.0f} times the U.S.-bound count)"
-            if pd.notna(r.ratio_to_us_bound)
-            else ""
-        )
-        for r in data.itertuples()
+        f"{r.period}, {r.direction}: {'more than ' if r.qualifier == 'more than' else ''}"
+        f"{r.value:,}{' (invented)' if r.status in INVENTED else ''}"
+        for r in counts.itertuples()
     )
-    alt = f"Grouped bar chart on a logarithmic scale comparing the two directions. {listing}." + (
-        " The 2013 U.S.-bound count is an illustrative stand-in value."
-        if standin and (data["status"] == "illustrative").any()
-        else ""
+    ratio_text = "; ".join(
+        f"{p}: {r['value']:,.0f} to 1{' (invented, from an invented count)' if r['status'] in INVENTED else ''}"
+        for p, r in ratios.iterrows()
+        if pd.notna(r["value"])
     )
-    return Chart("asymmetry", fig, data, title, alt)
+    alt = (
+        f"Grouped bar chart on a logarithmic scale comparing people who asked for asylum at land "
+        f"ports in each direction. {listing}. Ratios: {ratio_text}."
+    )
+    return Chart("both_directions_like_for_like", fig, data, title, alt)
 
 
 # ---------------------------------------------------------------- 6. the Canada side
 
 
 def canada_side_table(ctx: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Monthly RCMP interceptions (2017-2019) and total asylum claims by year, tidy, with sources."""
+    """Monthly RCMP interceptions (2017-2019) and total asylum claims by year, tidy, each value
+    with its status, kind of source, scope and source."""
     monthly = context.current(ctx["rcmp_monthly"]).assign(panel="RCMP interceptions by month")
     annual = context.current(ctx["claims_annual"]).assign(panel="Total asylum claims by year")
-    cols = ["panel", "period", "value", "qualifier", "publisher", "source_date", "source_url"]
+    cols = [
+        "panel", "period", "value", "qualifier", "status", "source_kind", "scope",
+        "publisher", "source_date", "source_url",
+    ]  # fmt: skip
     return pd.concat([monthly[cols], annual[cols]], ignore_index=True)
 
 
 def chart_canada_side(data: pd.DataFrame) -> Chart:
     """Two panels: RCMP interceptions by month 2017-2019, and Canada's asylum claims by year with
-    the November 2016 U.S. election marked."""
+    the November 2016 U.S. election marked; values known only from reprints drawn lighter."""
+    statuses = statuses_of(data)
     set_style()
     fig = Figure(figsize=(10, 8.5), layout="constrained")
     top, bottom = fig.subplots(2, 1)
@@ -585,6 +731,7 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
         data=monthly, x="month", y="value", ax=top, color=ACCENT, marker="o", errorbar=None
     )
     peak = monthly.loc[monthly["value"].idxmax()]
+    first = monthly["month"].min()
     top.annotate(
         f"{peak['month']:%B %Y}: {peak['value']:,}",
         (peak["month"], peak["value"]),
@@ -592,26 +739,38 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
         textcoords="offset points",
         fontsize=9,
     )
-    top.set_title("RCMP interceptions between ports of entry, by month", loc="left", fontsize=11)
+    top.set_title(
+        f"RCMP interceptions between ports of entry, by month, from {first:%B %Y} "
+        "(the first monthly figures published)",
+        loc="left",
+        fontsize=11,
+    )
     top.set_xlabel("Month")
     top.set_ylabel("People intercepted")
 
     annual = data[data["panel"].str.startswith("Total")].copy()
     annual["year"] = annual["period"].astype(int)
     years = list(range(annual["year"].min(), annual["year"].max() + 1))
-    values = annual.set_index("year")["value"].reindex(years)
+    by_year = annual.set_index("year")
+    values = by_year["value"].reindex(years)
     sns.barplot(
         x=[str(y) for y in years], y=values.fillna(0).tolist(), ax=bottom, color=MAIN, errorbar=None
     )
+    reprint = by_year["source_kind"].reindex(years).eq("reprint").tolist()
+    for patch, is_reprint in zip(bottom.patches, reprint, strict=False):
+        if is_reprint:
+            patch.set_facecolor(REPRINT_FACE)
+            patch.set_edgecolor(MAIN)
+            patch.set_hatch(REPRINT_HATCH)
     for i, y in enumerate(years):
         if pd.isna(values[y]):
             bottom.annotate(
-                "no published\ntotal",
+                "no total\nfound",
                 (i, 0),
                 xytext=(0, 3),
                 textcoords="offset points",
                 ha="center",
-                fontsize=7,
+                fontsize=6.5,
                 color="#555555",
             )
     x_election = years.index(2016) + (ELECTION.day_of_year / 366) - 0.5
@@ -623,6 +782,19 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
         textcoords="offset points",
         ha="right",
         fontsize=9,
+    )
+    bottom.legend(
+        handles=[
+            Patch(facecolor=MAIN, label="official IRCC table or open data"),
+            Patch(
+                facecolor=REPRINT_FACE,
+                edgecolor=MAIN,
+                hatch=REPRINT_HATCH,
+                label="reported, known only from a reprint (news, NGO or cable)",
+            ),
+        ],
+        loc="upper left",
+        fontsize=8,
     )
     bottom.set_title("Asylum claims in Canada, by year (all routes)", loc="left", fontsize=11)
     bottom.set_xlabel("Year")
@@ -637,17 +809,26 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
     fig.suptitle(textwrap.fill(title, width=80), x=0.01, ha="left", fontsize=13, fontweight="bold")
     for axis in (top, bottom):
         axis.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_thousands))
+    mark_invented(fig, statuses)
     _source_line(
         fig,
-        "Sources: IRCC 'Asylum claims by year' tables (modified 2024-04-22), Canadian "
-        "Press (2011-2016), CCR, U.S. cable 09OTTAWA348 and Toronto Star (2004-2009); see the "
-        "CSV for each value's source. 2010: no published total found.",
+        "Sources: IRCC 'Asylum claims by year' tables (modified 2024-04-22) and open data (2015-"
+        "2016, rounded to 5); before 2015, totals known only from reprints of Canadian Press, "
+        "Toronto Star, CCR and a U.S. embassy cable (see the CSV for each value's source). "
+        "2010: no published total found.",
     )
+    reprint_years = [y for y, r in zip(years, reprint, strict=True) if r]
     alt = (
         f"Two charts. Top: line chart of RCMP interceptions of people crossing into Canada between "
-        f"ports of entry, monthly from January 2017 to December 2019, peaking in {peak['month']:%B %Y} "
-        f"at {peak['value']:,}. Bottom: bar chart of asylum claims in Canada by year, "
-        f"{years[0]} to {years[-1]}, with a dashed line at the November 2016 U.S. election; claims "
-        f"went from {int(c2016):,} in 2016 to {int(c2017):,} in 2017. No total is published for 2010."
+        f"ports of entry, monthly from {first:%B %Y} to December 2019, peaking in "
+        f"{peak['month']:%B %Y} at {peak['value']:,}. Bottom: bar chart of asylum claims in Canada "
+        f"by year, {years[0]} to {years[-1]}, with a dashed line at the November 2016 U.S. "
+        f"election; claims went from {int(c2016):,} in 2016 to {int(c2017):,} in 2017. No total "
+        "was found for 2010."
     )
+    if reprint_years:
+        alt += (
+            f" Values for {reprint_years[0]} to {reprint_years[-1]} are drawn lighter: they are "
+            "known only from reprints."
+        )
     return Chart("canada_side", fig, data, title, alt)

@@ -251,9 +251,10 @@ STANDIN_NOTICE_HTML = (
     'style="border:3px solid #b35806;background:#fff3e0;color:#3b1f00;padding:0.8em 1em;'
     'margin:0.5em 0;font-size:1.05em">'
     "<strong>Stand-in data.</strong> The USCIS FOIA spreadsheet behind the 2017 VICE News story "
-    "is not public. This report is built on a labelled stand-in file that matches every figure "
-    "the article published; all other values (most years, most nationalities, ports, dates) are "
-    "<em>illustrative</em> and must not be cited. "
+    "is not public. This report is built on a labelled stand-in file, made to agree with the "
+    "figures the article published (reading its years as calendar years, our assumption). Every "
+    "other value (most years, most nationalities, the split between exceptions, ports, dates) is "
+    "<em>invented</em>: hatched in charts, marked in tables, and not to be cited. "
     '<a href="{provenance_href}" style="text-decoration:underline">Read the provenance note</a>.</div>'
 )
 
@@ -266,16 +267,17 @@ def provenance_href() -> str:
     return PROVENANCE_PAGE
 
 
-def show_data_notice(status: DataStatus) -> None:
-    """Display the stand-in notice in a notebook when `status` is the stand-in; else a one-liner."""
+def show_data_notice(status) -> None:
+    """Display the stand-in notice when `status` (a DataStatus, or a FoiaStatus read from the
+    cleaning summary) is the stand-in; otherwise one line naming the release file."""
     from IPython.display import HTML, Markdown, display
 
     if status.is_standin:
         display(HTML(STANDIN_NOTICE_HTML.format(provenance_href=provenance_href())))
-    else:
-        display(
-            Markdown(f"Data: `{relative_to_root(status.path)}` (sha256 `{status.sha256[:12]}`).")
-        )
+        return
+    path = getattr(status, "path", None) or getattr(status, "source_file", "")
+    name = relative_to_root(path) if isinstance(path, Path) else str(path)
+    display(Markdown(f"Data: the FOIA release `{name}` (sha256 `{status.sha256[:12]}`)."))
 
 
 def show_figure(png_path: str | os.PathLike, alt: str) -> None:

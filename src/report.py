@@ -8,7 +8,14 @@ from html import escape
 
 import pandas as pd
 
+from src.status import INVENTED
+
 MAX_ROWS_SHOWN = 50
+INVENTED_MARK = "†"
+INVENTED_NOTE = (
+    f"{INVENTED_MARK} invented: a stand-in value (status illustrative or bound), not a published "
+    "or official figure; do not cite it."
+)
 
 
 def _display_html(html: str) -> None:
@@ -17,15 +24,32 @@ def _display_html(html: str) -> None:
     display(HTML(html))
 
 
+def mark_invented(
+    frame: pd.DataFrame, value_columns: list[str], status_column: str = "status"
+) -> pd.DataFrame:
+    """A display copy of `frame` in which each value column of a row whose status is invented
+    (illustrative or bound) reads '<value> †'. The status column is kept."""
+    shown = frame.copy()
+    invented = shown[status_column].isin(INVENTED)
+    for column in value_columns:
+        shown[column] = [
+            f"{v} {INVENTED_MARK}" if flag else v
+            for v, flag in zip(shown[column], invented, strict=True)
+        ]
+    return shown
+
+
 def table_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN) -> str:
     """A table as escaped HTML: full cell text, no row numbers (a named index becomes a column),
-    empty cells blank, and a note when rows were cut."""
+    empty cells blank, a note when rows were cut and a footnote when values are marked invented."""
     shown = frame.reset_index() if any(frame.index.names) else frame
     html = shown.head(max_rows).to_html(
         index=False, escape=True, na_rep="", border=0, classes="dataframe stca-table"
     )
     if len(shown) > max_rows:
         html += f"<p>Showing the first {max_rows} of {len(shown)} rows.</p>"
+    if shown.astype(str).apply(lambda c: c.str.endswith(f" {INVENTED_MARK}")).any().any():
+        html += f'<p class="invented-note">{escape(INVENTED_NOTE)}</p>'
     return html
 
 
@@ -38,6 +62,34 @@ def show_table(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN) -> None:
 def safe_html(template: str, **values) -> str:
     """Fill `template` (trusted markup) with `values`, each HTML-escaped."""
     return template.format(**{k: escape(str(v)) for k, v in values.items()})
+
+
+YEAR_BASIS_NOTES = {
+    ("calendar", True): (
+        "Counted by calendar year",
+        "The article does not say whether its years are calendar or U.S. fiscal years. We read "
+        "them as calendar years (our assumption); the stand-in agrees with the article's "
+        "per-year figures only under that reading.",
+    ),
+    ("fiscal", True): (
+        "Counted by U.S. fiscal year (October to September)",
+        "The article's per-year figures are read as calendar years (our assumption), so this "
+        "page claims none of them: on the stand-in, every fiscal-year count is invented. Use it "
+        "to see how the charts would look by fiscal year once the real release is in.",
+    ),
+    ("calendar", False): ("Counted by calendar year", ""),
+    ("fiscal", False): ("Counted by U.S. fiscal year (October to September)", ""),
+}
+
+
+def show_year_basis_note(year_basis: str, foia) -> None:
+    """A heading saying which years the page counts by, and what that means for the article's
+    per-year figures (from `foia.is_standin`)."""
+    heading, note = YEAR_BASIS_NOTES[(year_basis, bool(foia.is_standin))]
+    html = safe_html("<h2>{heading}</h2>", heading=heading)
+    if note:
+        html += safe_html("<p>{note}</p>", note=note)
+    _display_html(html)
 
 
 def show_source(summary: dict) -> None:
@@ -180,36 +232,49 @@ def preview(cases: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 # ---------------------------------------------------------------- claims
 
 
-def verdict_counts(verdicts: pd.DataFrame) -> dict[str, int]:
-    """Number of claims per verdict."""
-    return {k: int(v) for k, v in verdicts["verdict"].value_counts().items()}
+def show_verdict_breakdown(verdicts: pd.DataFrame) -> None:
+    """Lead with what the verdicts rest on: one sentence, then claims per basis and verdict."""
+    from src.claims import verdict_breakdown
 
-
-def show_verdict_counts(verdicts: pd.DataFrame) -> None:
-    """One line: how many claims are supported, not supported, not checkable."""
-    counts = verdict_counts(verdicts)
+    counts = verdicts["verdict"].value_counts()
+    parts = [f"{n} {verdict}" for verdict, n in counts.items()]
     _display_html(
         safe_html(
-            "<p><strong>{n} claims: {s} supported, {u} not supported, {c} not checkable.</strong></p>",
+            "<p><strong>{n} claims: {parts}.</strong> What each verdict rests on:</p>",
             n=len(verdicts),
-            s=counts.get("supported", 0),
-            u=counts.get("not supported", 0),
-            c=counts.get("not checkable", 0),
+            parts="; ".join(parts),
         )
     )
+    show_table(verdict_breakdown(verdicts))
 
 
 def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
-    """Checkable claims: claim, expected, computed, verdict."""
-    checkable = verdicts[verdicts["verdict"] != "not checkable"]
-    table = checkable[["claim_id", "claim", "comparison", "expected", "computed", "verdict"]]
-    return table.rename(columns={"claim_id": "id"}).reset_index(drop=True)
+    """Checked claims: the claim, the article's words, how they are read, expected, computed
+    (marked when invented), basis and verdict."""
+    checkable = verdicts[verdicts["basis"] != "no data can test it"]
+    table = mark_invented(checkable, ["computed"], status_column="computed_status")
+    table = table[
+        [
+            "claim_id", "claim", "article_quote", "interpretation", "comparison", "expected",
+            "computed", "basis", "verdict",
+        ]
+    ]  # fmt: skip
+    return table.rename(
+        columns={
+            "claim_id": "id",
+            "article_quote": "the article's words",
+            "interpretation": "read as",
+        }
+    ).reset_index(drop=True)
 
 
 def not_checkable_table(verdicts: pd.DataFrame) -> pd.DataFrame:
-    """Claims the data cannot test, with the reason."""
-    table = verdicts[verdicts["verdict"] == "not checkable"][["claim_id", "claim", "note"]]
-    return table.rename(columns={"claim_id": "id", "note": "why not"}).reset_index(drop=True)
+    """Claims no data can test, with the article's words and the reason."""
+    table = verdicts[verdicts["basis"] == "no data can test it"]
+    table = table[["claim_id", "claim", "article_quote", "note"]]
+    return table.rename(
+        columns={"claim_id": "id", "article_quote": "the article's words", "note": "why not"}
+    ).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- context data
@@ -217,17 +282,20 @@ def not_checkable_table(verdicts: pd.DataFrame) -> pd.DataFrame:
 
 def revisions_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Periods with a superseded value: first published vs current, with both sources."""
+    from src.context import current_value
+
     superseded = frame[frame["version"] == "superseded"]
     current = frame[frame["version"] == "current"].set_index("period")
     rows = []
     for _, r in superseded.iterrows():
-        cur = current.loc[r["period"]]
+        first_month = r["period"].split("/")[0]
+        cur = current.loc[first_month]
         rows.append(
             {
-                "period": r["period"],
+                "period": r["period"].replace("/", " to "),
                 "first published": r["value"],
                 "published by": f"{r['publisher']} ({r['source_date']})",
-                "current value": cur["value"],
+                "current value": current_value(frame, r["period"]),
                 "current source": f"{cur['publisher']} ({cur['source_date']})",
                 "note": r["note"],
             }

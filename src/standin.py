@@ -45,8 +45,8 @@ YEAR_STATUS = {
     **{y: "illustrative" for y in YEAR_COUNTS},
     2008: "bound",  # article: above 100, and one of the two highest years
     2009: "bound",
-    2016: "pinned",  # article: 21
-    2017: "pinned",  # article: 7 so far in 2017
+    2016: "published",  # article: 21 ("last year", read as calendar 2016: our assumption)
+    2017: "published",  # article: 7 so far in 2017
 }
 EXCEPTION_COUNTS = {  # family + public interest must be a majority and the two most used
     "family_member": 198,
@@ -288,93 +288,127 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+FEDERAL_REGISTER = {
+    "publisher": "U.S. Federal Register (DHS final rule, 69 FR 69480)",
+    "title": "Implementation of the Agreement Between the Government of the United States and "
+    "the Government of Canada Regarding Asylum Claims Made in Transit and at Land Border Ports-of-Entry",
+    "url": "http://federal.elaws.us/citation/69-FR-69489",
+    "date": "2004-11-29",
+}
+YEAR_READING = (
+    "The article gives per-year counts (2008 and 2009 above 100, 21 'last year', 7 'so far this "
+    "year') without saying whether its years are calendar or U.S. fiscal years. We read them as "
+    "calendar years; the stand-in matches them only under that reading (its fiscal-year counts "
+    "differ), so every per-year pin is conditional on this assumption."
+)
+
+
+def value_status() -> dict:
+    """Status of every kind of value the reports compute from the stand-in (src/status.py reads
+    it). A table is one status for all keys, or {key: status} with '*' for the rest."""
+    return {
+        "total": "published",  # 466
+        "calendar_year": {str(y): s for y, s in YEAR_STATUS.items()},
+        "calendar_year_ranking": "published",  # 2008 and 2009 the two highest
+        "fiscal_year": "illustrative",  # the pins hold only under the calendar reading
+        "fiscal_year_ranking": "illustrative",
+        "citizenship": {"Canada": "published", "*": "illustrative"},  # 55 Canadians
+        "citizenship_2017": {"Cuba": "published", "*": "illustrative"},  # 3 Cubans so far in 2017
+        "citizenships_present": {"2016": "published", "*": "illustrative"},  # Ukrainian, Haitian
+        "exception": "illustrative",  # no exception's count is published
+        "exception_share": {"family_member+public_interest": "bound", "*": "illustrative"},
+        "exceptions_used": "published",  # every case used one of the four exceptions
+        "expedited_removal": {"Yes": "bound", "*": "illustrative"},  # "more than 60"
+        "first_screening_date": "bound",  # on or after 2004-12-29 (Federal Register)
+    }
+
+
 def sidecar(sha256: str, people: list[dict], seed: int = SEED) -> dict:
     """Machine-readable record of what in the stand-in is pinned by a source and what is invented."""
     article = {"publisher": "VICE News", "title": ARTICLE, "url": ARTICLE_URL, "date": "2017"}
+
+    def pin(quantity, value, comparison, status="published", source=article, reading=None):
+        entry = {
+            "quantity": quantity,
+            "value": value,
+            "comparison": comparison,
+            "status": status,
+            "source": source,
+        }
+        if reading:
+            entry["assumes"] = reading
+        return entry
+
     return {
         "file": FILE_NAME,
         "sha256": sha256,
         "is_standin": True,
         "generator": "src/standin.py",
         "seed": seed,
-        "data_cutoff": CUTOFF.isoformat(),
-        "data_cutoff_basis": "chosen for the stand-in: the article (spring-summer 2017) counts 2017 "
-        "'so far' and cites a March 2017 exchange; the real release's cutoff is not published",
         "records": len(people),
         "duplicated_records": DUPLICATED_RECORDS,
+        "assumptions": [
+            {
+                "what": "data cutoff",
+                "value": CUTOFF.isoformat(),
+                "status": "assumption",
+                "why": "the article (spring-summer 2017) counts 2017 'so far' and cites a March "
+                "2017 exchange; the real release's cutoff is not published",
+            },
+            {
+                "what": "year reading",
+                "value": "calendar",
+                "status": "assumption",
+                "why": YEAR_READING,
+            },
+        ],
         "pinned": [
-            {"quantity": "people in all", "value": 466, "comparison": "equals", "source": article},
-            {
-                "quantity": "Canadian citizens",
-                "value": CANADIANS,
-                "comparison": "equals",
-                "source": article,
-            },
-            {
-                "quantity": "placed in expedited removal",
-                "value": 60,
-                "comparison": "greater than",
-                "source": article,
-            },
-            {
-                "quantity": "calendar year 2016",
-                "value": 21,
-                "comparison": "equals",
-                "source": article,
-            },
-            {
-                "quantity": "2016 nationalities",
-                "value": ["Ukraine", "Haiti"],
-                "comparison": "includes",
-                "source": article,
-            },
-            {
-                "quantity": "calendar year 2017 to the cutoff",
-                "value": 7,
-                "comparison": "equals",
-                "source": article,
-            },
-            {
-                "quantity": "Cuban citizens in 2017",
-                "value": 3,
-                "comparison": "equals",
-                "source": article,
-            },
-            {
-                "quantity": "calendar years 2008 and 2009",
-                "value": 100,
-                "comparison": "each greater than, and the two highest",
-                "source": article,
-            },
-            {
-                "quantity": "family-member plus public-interest exceptions",
-                "value": 0.5,
-                "comparison": "share greater than",
-                "source": article,
-            },
-            {
-                "quantity": "exceptions used",
-                "value": list(EXCEPTION_COUNTS),
-                "comparison": "the four STCA exceptions",
-                "source": article,
-            },
-            {
-                "quantity": "first screening date",
-                "value": FIRST_DAY.isoformat(),
-                "comparison": "on or after",
-                "source": article,
-            },
-        ],  # fmt: skip
-        "year_status": {str(y): s for y, s in YEAR_STATUS.items()},
-        "year_status_meaning": {
-            "pinned": "the article states this year's count exactly",
-            "bound": "the article bounds this year (above 100, among the two highest); the exact value is illustrative",
-            "illustrative": "no published source gives this year's count; the value is invented",
+            pin("people in all", 466, "equals"),
+            pin("Canadian citizens", CANADIANS, "equals"),
+            pin("placed in expedited removal", 60, "greater than", status="bound"),
+            pin("year 2016", 21, "equals", reading="calendar year"),
+            pin("2016 nationalities", ["Ukraine", "Haiti"], "includes", reading="calendar year"),
+            pin("year 2017 to the data cutoff", 7, "equals", reading="calendar year"),
+            pin("Cuban citizens in 2017", 3, "equals", reading="calendar year"),
+            pin(
+                "years 2008 and 2009",
+                100,
+                "each greater than, and the two highest",
+                status="bound",
+                reading="calendar year",
+            ),
+            pin(
+                "family-member plus public-interest exceptions",
+                0.5,
+                "share greater than",
+                status="bound",
+            ),
+            pin(
+                "exception of each case",
+                list(EXCEPTION_COUNTS),
+                "one of the four exceptions the article lists (it does not say each one occurs)",
+            ),
+            pin(
+                "first screening date",
+                FIRST_DAY.isoformat(),
+                "on or after (the agreement took effect on 29 December 2004; the article says "
+                "only 'since 2004')",
+                status="bound",
+                source=FEDERAL_REGISTER,
+            ),
+        ],
+        "value_status": value_status(),
+        "status_meaning": {
+            "published": "the article states this value exactly",
+            "bound": "the article (or the law) states a bound; the exact value is invented",
+            "illustrative": "no published source gives this value; it is invented",
+            "assumption": "a choice of ours",
         },
         "illustrative": [
             "counts for every calendar year other than 2016 and 2017, and the exact 2008 and 2009 counts",
+            "every fiscal-year count (the article's years are read as calendar years)",
             "all nationalities other than the 55 Canadians, the 3 Cubans of 2017 and one Ukrainian and one Haitian in 2016",
-            "the split between the four exceptions (only their order and the family+public majority are pinned)",
+            "each exception's count and their order (only the family+public majority is published)",
             "the exact number in expedited removal (64; the article says more than 60) and which people",
             "ports of entry, screening dates within each year, case numbers, redactions and layout",
         ],

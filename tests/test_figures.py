@@ -11,6 +11,7 @@ from conftest import STANDIN
 
 from src import context, figures
 from src.helpers import data_status
+from src.status import FoiaStatus
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +20,11 @@ def ctx():
 
 
 @pytest.fixture(scope="module")
-def year_status():
-    return data_status(STANDIN).sidecar["year_status"]
+def foia():
+    return FoiaStatus(is_standin=True, value_status=data_status(STANDIN).sidecar["value_status"])
+
+
+REAL = FoiaStatus(is_standin=False)
 
 
 def _digest(path):
@@ -35,27 +39,32 @@ def test_partial_years():
     assert figures.partial_years("2016-09-30", "fiscal") == set()
 
 
-def test_year_table_statuses(standin_cases, year_status):
-    table = figures.year_table(standin_cases, "calendar", 2005, 2017, year_status, {2017})
+def test_year_table_statuses(standin_cases, foia):
+    table = figures.year_table(standin_cases, "calendar", 2005, 2017, foia, {2017})
     assert table["year"].tolist() == list(range(2005, 2018))
-    assert table.set_index("year").loc[2016, "status"] == "pinned"
+    assert table.set_index("year").loc[2016, "status"] == "published"
+    assert table.set_index("year").loc[2008, "status"] == "bound"
     assert table.set_index("year").loc[2010, "status"] == "illustrative"
     assert table["partial_year"].sum() == 1
-    fiscal = figures.year_table(standin_cases, "fiscal", 2005, 2017, year_status, {2017})
-    assert set(fiscal["status"]) == {"illustrative"}  # fiscal sums mix pinned and invented years
-    real = figures.year_table(standin_cases, "calendar", 2005, 2017, None, set())
-    assert set(real["status"]) == {"release"}
+    fiscal = figures.year_table(standin_cases, "fiscal", 2005, 2017, foia, {2017})
+    assert set(fiscal["status"]) == {"illustrative"}  # the pins hold only for calendar years
+    real = figures.year_table(standin_cases, "calendar", 2005, 2017, REAL, set())
+    assert set(real["status"]) == {"official"}
     assert table["cases"].sum() == fiscal["cases"].sum() == 466
 
 
-def test_cases_per_year_chart(standin_cases, year_status, tmp_path):
-    table = figures.year_table(standin_cases, "calendar", 2005, 2017, year_status, {2017})
-    chart = figures.chart_cases_per_year(table, "calendar", "2017-03-31", standin=True)
-    assert chart.title.startswith("U.S.-bound STCA cases peaked in 2008 and 2009")
-    assert "2016: 21" in chart.alt and "2017: 7" in chart.alt and "illustrative" in chart.alt
+def test_cases_per_year_chart(standin_cases, foia, tmp_path):
+    table = figures.year_table(standin_cases, "calendar", 2005, 2017, foia, {2017})
+    chart = figures.chart_cases_per_year(table, "calendar", "2017-03-31")
+    assert (
+        chart.title
+        == "U.S.-bound STCA cases peaked in 2008 and 2009; by 2016 they were down to 21 a year"
+    )
+    assert "2016: 21," in chart.alt and "2013: 16 (invented)" in chart.alt
     hatched = [p.get_hatch() for p in chart.figure.axes[0].patches[: len(table)]]
     assert hatched[table["year"].tolist().index(2016)] in (None, "")
     assert hatched[table["year"].tolist().index(2010)] == figures.ILLUSTRATIVE_HATCH
+    assert hatched[table["year"].tolist().index(2008)] == figures.BOUND_HATCH
     first = figures.save_chart(chart, tmp_path / "a")
     second = figures.save_chart(chart, tmp_path / "b")
     for ext in ("png", "svg", "csv"):
@@ -66,31 +75,41 @@ def test_cases_per_year_chart(standin_cases, year_status, tmp_path):
     assert second["png"].endswith(".png")
 
 
+def test_fiscal_title_on_the_standin_states_no_finding(standin_cases, foia):
+    table = figures.year_table(standin_cases, "fiscal", 2005, 2017, foia, {2017})
+    chart = figures.chart_cases_per_year(table, "fiscal", "2017-03-31")
+    assert "invented" in chart.title and "17" not in chart.title
+
+
 def test_real_data_draws_no_hatching(standin_cases):
-    table = figures.year_table(standin_cases, "calendar", 2005, 2017, None, {2017})
-    chart = figures.chart_cases_per_year(table, "calendar", "2017-03-31", standin=False)
+    table = figures.year_table(standin_cases, "calendar", 2005, 2017, REAL, {2017})
+    chart = figures.chart_cases_per_year(table, "calendar", "2017-03-31")
     assert all(p.get_hatch() in (None, "") for p in chart.figure.axes[0].patches)
-    assert "illustrative" not in chart.alt
+    assert "invented" not in chart.alt
 
 
-def test_exception_chart_titles_follow_the_data_status(standin_cases):
-    assert figures.chart_exceptions(standin_cases, True).title == (
-        "Most cases used the family-member or public-interest exception"
-    )
-    real = figures.chart_exceptions(standin_cases, False)
+def test_exception_chart_titles_follow_the_data_status(standin_cases, foia):
+    standin = figures.chart_exceptions(figures.exception_table(standin_cases, foia), "bound")
+    assert standin.title == "Most cases used the family-member or public-interest exception"
+    real = figures.chart_exceptions(figures.exception_table(standin_cases, REAL), "official")
     assert real.title == "73% of cases used the family-member or public-interest exception"
     assert real.data["share"].sum() == pytest.approx(1, abs=1e-3)
 
 
-def test_nationalities_chart_calls_out_canadians(standin_cases):
-    chart = figures.chart_nationalities(standin_cases, 10, True, {"Canada"})
-    assert chart.title.startswith("55 of the 466 were Canadian citizens")
+def test_nationalities_chart_calls_out_canadians_and_all_others(standin_cases, foia):
+    data = figures.nationality_table(standin_cases, 10, foia)
+    chart = figures.chart_nationalities(data, len(standin_cases), "published")
+    assert chart.title == "55 of the 466 were Canadian citizens, whom the agreement does not cover"
     assert "does not apply to Canadian or U.S. citizens" in chart.alt
-    assert len(chart.data) == 10 and chart.data.iloc[0]["citizenship"] == "Canada"
+    assert len(chart.data) == 11 and chart.data.iloc[0]["citizenship"] == "Canada"
+    assert chart.data.iloc[-1]["citizenship"] == figures.ALL_OTHERS
+    assert chart.data["cases"].sum() == 466  # the bars account for every case
+    real = figures.nationality_table(standin_cases, 10, REAL)
+    assert "largest group: Canada" in figures.chart_nationalities(real, 466, "official").title
 
 
 def test_expedited_removal_chart(standin_cases):
-    chart = figures.chart_expedited_removal(standin_cases, False)
+    chart = figures.chart_expedited_removal(figures.expedited_removal_table(standin_cases, REAL))
     assert chart.data.set_index("expedited_removal")["cases"].to_dict() == {
         "Yes": 64,
         "No": 380,
@@ -99,22 +118,15 @@ def test_expedited_removal_chart(standin_cases):
     assert chart.title == "64 people (14% of all cases) were placed in expedited removal"
 
 
-def test_asymmetry_uses_same_period_and_states_ratios(standin_cases, ctx, year_status):
-    table = figures.asymmetry_table(standin_cases, ctx, "2017-03-31", True, year_status)
-    rows = table.set_index(["period", "direction"])["people"]
-    assert (
-        rows[("Jan-Mar 2017", "U.S. to Canada: RCMP interceptions between ports (IRCC)")]
-        == 315 + 678 + 897
-    )
-    assert (
-        rows[("Jan-Mar 2017", "U.S. to Canada: claims at land ports of entry (IRCC)")]
-        == 925 + 1245 + 1595
-    )
-    assert rows[("Jan-Mar 2017", "Canada to U.S. (STCA exception cases, USCIS)")] == 7
-    chart = figures.chart_asymmetry(table, True)
+def test_comparison_uses_the_same_period_in_both_directions(standin_cases, ctx, foia):
+    table = figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
+    rows = table[table["kind"] == "count"].set_index(["period", "direction"])["value"]
+    assert rows[("January to March 2017", figures.CANADA_BOUND)] == 925 + 1245 + 1595
+    assert rows[("January to March 2017", figures.US_BOUND)] == 7
+    assert rows[("2013", figures.CANADA_BOUND)] == 2000
+    chart = figures.chart_comparison(table)
     assert chart.figure.axes[0].get_yscale() == "log"
-    # the title leans only on published counts: 2013's U.S.-bound count is illustrative
-    assert chart.title.endswith("270 or more went the other way (Jan-Mar 2017)")
+    assert chart.title.endswith(": 538 to 1 from January to March 2017")
 
 
 def test_canada_side_marks_the_election(ctx):
@@ -128,3 +140,14 @@ def test_canada_side_marks_the_election(ctx):
         "Total asylum claims by year",
     }
     assert chart.data["source_url"].str.startswith("http").all()
+    assert set(chart.data["status"]) <= {"official", "reported"}
+
+
+def test_stale_chart_files_are_removed(tmp_path, ctx):
+    (tmp_path / "asymmetry.csv").write_text("old")
+    (tmp_path / "notes.txt").write_text("kept")
+    chart = figures.chart_canada_side(figures.canada_side_table(ctx))
+    figures.save_chart(chart, tmp_path)
+    figures.write_figure_index([chart], tmp_path)
+    assert not (tmp_path / "asymmetry.csv").exists()
+    assert (tmp_path / "canada_side.csv").exists() and (tmp_path / "notes.txt").exists()

@@ -81,14 +81,17 @@ def test_standin_regenerates_byte_for_byte(tmp_path):
     assert json.loads(meta.read_text()) == committed
 
 
-def test_sidecar_marks_pinned_and_illustrative_years():
+def test_sidecar_marks_published_bound_and_illustrative_years():
     sidecar = helpers.data_status(STANDIN).sidecar
     assert sidecar["is_standin"] is True
-    assert sidecar["year_status"]["2016"] == sidecar["year_status"]["2017"] == "pinned"
-    assert sidecar["year_status"]["2008"] == "bound"
-    assert sidecar["year_status"]["2012"] == "illustrative"
-    assert all(p["source"]["url"].startswith("https://www.vice.com/") for p in sidecar["pinned"])
-    assert sidecar["data_cutoff"] == "2017-03-31"
+    years = sidecar["value_status"]["calendar_year"]
+    assert years["2016"] == years["2017"] == "published"
+    assert years["2008"] == "bound"
+    assert years["2012"] == "illustrative"
+    article_pins = [p for p in sidecar["pinned"] if p["quantity"] != "first screening date"]
+    assert all(p["source"]["url"].startswith("https://www.vice.com/") for p in article_pins)
+    cutoff = [a for a in sidecar["assumptions"] if a["what"] == "data cutoff"]
+    assert cutoff[0]["value"] == "2017-03-31"
 
 
 def test_standin_people_match_the_pinned_counts():

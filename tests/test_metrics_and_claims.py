@@ -6,8 +6,11 @@ import os
 
 import pandas as pd
 import pytest
+from conftest import STANDIN
 
 from src import claims, metrics
+from src.helpers import data_status
+from src.status import FoiaStatus
 
 
 def frame(rows):
@@ -101,7 +104,7 @@ def test_ledger_covers_every_claim_the_issue_lists():
         "canadians_55",
         "since_2004",
         "expedited_over_60",
-        "four_exceptions_only",
+        "only_the_four_exceptions",
         "family_public_majority",
         "peak_2008",
         "peak_2009",
@@ -111,7 +114,8 @@ def test_ledger_covers_every_claim_the_issue_lists():
         "y2016_nationalities",
         "y2017_7",
         "y2017_cuban_3",
-        "canada_bound_2013_many_times",
+        "far_more_into_canada",
+        "canada_bound_surge",
     ):
         assert required in ids
     not_checkable = ledger[ledger["checkable"] == "no"]
@@ -131,9 +135,12 @@ def test_ledger_paraphrases_rather_than_quotes(root):
             assert " ".join(words[i : i + 8]) not in text, f"copied wording in: {claim}"
 
 
+REAL = FoiaStatus(is_standin=False)
+
+
 def test_evaluate_on_hand_built_table_flags_failures():
     ledger = claims.load_ledger()
-    verdicts = claims.evaluate_claims(ledger, CASES)
+    verdicts = claims.evaluate_claims(ledger, CASES, REAL, "2017-03-31")
     by_id = verdicts.set_index("claim_id")["verdict"]
     assert by_id["total_under_500"] == "supported"
     assert by_id["total_466"] == "not supported"
@@ -145,8 +152,18 @@ def test_evaluate_on_hand_built_table_flags_failures():
 
 
 def test_every_checkable_claim_holds_on_the_standin(standin_cases):
-    verdicts = claims.evaluate_claims(claims.load_ledger(), standin_cases)
+    foia = FoiaStatus(is_standin=True, value_status=data_status(STANDIN).sidecar["value_status"])
+    verdicts = claims.evaluate_claims(claims.load_ledger(), standin_cases, foia, "2017-03-31")
     claims.require_supported(verdicts)
-    assert (verdicts["verdict"] == "supported").sum() == (
-        claims.load_ledger()["checkable"] == "yes"
-    ).sum()
+    checked = verdicts[verdicts["verdict"] != "not checkable"]
+    assert len(checked) == (claims.load_ledger()["checkable"] == "yes").sum()
+    assert set(checked["verdict"]) == {"consistent (by construction)", "supported"}
+
+
+def test_a_stand_in_that_disagrees_with_the_article_fails_in_strict_mode(standin_cases):
+    foia = FoiaStatus(is_standin=True, value_status=data_status(STANDIN).sidecar["value_status"])
+    fewer = standin_cases[standin_cases["citizenship"] != "Canada"].head(400)
+    verdicts = claims.evaluate_claims(claims.load_ledger(), fewer, foia, "2017-03-31")
+    assert verdicts.set_index("claim_id").loc["total_466", "verdict"] == claims.INCONSISTENT
+    with pytest.raises(claims.ClaimsNotSupported, match="canadians_55"):
+        claims.require_supported(verdicts)

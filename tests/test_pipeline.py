@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
 from pipeline_util import clone_built, executed_reports, run_make
@@ -192,3 +193,11 @@ def test_real_release_dropped_in_replaces_the_standin(built_repo, tmp_path):
         assert 'class="standin-notice"' not in (repo / "reports" / page).read_text(), page
     figures_index = (repo / "reports" / "figures" / "figures_calendar" / "figures.json").read_text()
     assert "illustrative" not in figures_index and "STAND-IN" not in figures_index
+    # the same ledger gives real verdicts: every checked claim rests on the release or on official
+    # figures, and none reads "consistent (by construction)"
+    verdicts = pd.read_csv(repo / "data" / "processed" / "claims_verdicts.csv")
+    checked = verdicts[verdicts["basis"] != "no data can test it"]
+    assert set(checked["basis"]) == {"real release", "official figures"}
+    assert set(checked["verdict"]) == {"supported"}
+    for csv in (repo / "reports" / "figures").glob("*/*.csv"):
+        assert not pd.read_csv(csv)["status"].isin(["illustrative", "bound"]).any(), csv
