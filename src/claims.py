@@ -272,6 +272,8 @@ def evaluate_claims(
             inputs = foia_inputs + context_inputs
             basis = verdict_basis(foia, foia_inputs)
             holds = compare(computed, row["comparison"], expected, k=k)
+            if k is not None:
+                out["comparison"] = f"among the top {k}:"
             out.update(
                 expected=_fmt(expected),
                 computed=shown,

@@ -249,31 +249,25 @@ def show_verdict_breakdown(verdicts: pd.DataFrame) -> None:
 
 
 def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
-    """Checked claims: the claim, the article's words, how they are read, expected, computed
-    (marked when invented), basis and verdict."""
+    """Checked claims, one row each: the claim, the article's words, how they are read, what is
+    expected (comparison and value), what was computed (marked when invented), basis, verdict."""
     checkable = verdicts[verdicts["basis"] != "no data can test it"]
     table = mark_invented(checkable, ["computed"], status_column="computed_status")
+    table = table.assign(expected=table["comparison"] + " " + table["expected"])
     table = table[
-        [
-            "claim_id", "claim", "article_quote", "interpretation", "comparison", "expected",
-            "computed", "basis", "verdict",
-        ]
-    ]  # fmt: skip
+        ["claim", "article_quote", "interpretation", "expected", "computed", "basis", "verdict"]
+    ]
     return table.rename(
-        columns={
-            "claim_id": "id",
-            "article_quote": "the article's words",
-            "interpretation": "read as",
-        }
+        columns={"article_quote": "the article's words", "interpretation": "read as"}
     ).reset_index(drop=True)
 
 
 def not_checkable_table(verdicts: pd.DataFrame) -> pd.DataFrame:
     """Claims no data can test, with the article's words and the reason."""
     table = verdicts[verdicts["basis"] == "no data can test it"]
-    table = table[["claim_id", "claim", "article_quote", "note"]]
+    table = table[["claim", "article_quote", "note"]]
     return table.rename(
-        columns={"claim_id": "id", "article_quote": "the article's words", "note": "why not"}
+        columns={"article_quote": "the article's words", "note": "why not"}
     ).reset_index(drop=True)
 
 

@@ -293,9 +293,10 @@ def test_an_invented_value_makes_a_claim_not_checkable(standin_cases, foia):
 
 def test_tables_mark_invented_values(standin_cases, foia):
     verdicts = claims.evaluate_claims(claims.load_ledger(), standin_cases, foia, "2017-03-31")
-    table = report.verdict_table(verdicts).set_index("id")
-    assert table.loc["y2008_over_100", "computed"] == "118 †"
-    assert table.loc["y2016_21", "computed"] == "21"
+    table = report.verdict_table(verdicts).set_index("claim")
+    assert table.loc["2008 had more than 100 cases.", "computed"] == "118 †"
+    assert table.loc["2008 had more than 100 cases.", "expected"] == "greater than 100"
+    assert table.loc["2016 had 21 cases.", "computed"] == "21"
     assert "read as" in table.columns and "the article's words" in table.columns
     by_year = report.mark_invented(views.by_year(standin_cases, "calendar", foia), ["people"])
     assert by_year.loc[2013, "people"] == "16 †" and by_year.loc[2016, "people"] == 21
