@@ -48,8 +48,13 @@ build/pipeline.mk: pipeline.yml src/pipeline.py $(STAMP)
 	@mkdir -p build
 	@$(PY) -m src.pipeline makefile > $@.tmp && mv $@.tmp $@
 
+# One build at a time: a second `make reports` in the same checkout stops at once and says so
+# (flock, from util-linux; exit status 75) instead of running every notebook twice.
 reports: $(STAMP) build/pipeline.mk
-	@$(MAKE) -j$(JOBS) _reports
+	@if ! command -v flock >/dev/null; then $(MAKE) -j$(JOBS) _reports; exit $$?; fi; \
+	flock -n -E 75 build/.reports.lock $(MAKE) -j$(JOBS) _reports || { rc=$$?; \
+	  if [ $$rc = 75 ]; then echo "make reports: another build is running in $(CURDIR) (it holds build/.reports.lock); wait for it to finish" >&2; fi; \
+	  exit $$rc; }
 
 ifneq ($(filter _reports,$(MAKECMDGOALS)),)
 include build/pipeline.mk

@@ -25,7 +25,8 @@
 raw_path = "data/raw/foia"  # a file, or a folder: the real release beside the stand-in wins
 processed_dir = "data/processed"
 period_end = "2017-03-31"  # last date the release covers; later dates are rejected
-strict = False  # True: unknown countries or exception labels stop the build
+strict = False  # True: anything listed under "To review" below stops the build
+date_order = None  # "mdy" or "dmy" for N/N/YYYY dates when no value settles the order
 
 # %%
 from src import clean, helpers, report, views
@@ -36,7 +37,7 @@ status = helpers.data_status(foia_file)
 helpers.show_data_notice(status)
 
 # %%
-result = clean.clean_foia(foia_file, period_end=period_end, strict=strict)
+result = clean.clean_foia(foia_file, period_end=period_end, strict=strict, date_order=date_order)
 paths = clean.write_outputs(result, processed_dir)
 summary = result.summary
 report.show_source(summary)
@@ -78,6 +79,17 @@ report.show_table(report.rejected_table(result.rejected))
 
 # %%
 report.show_table(report.unrecognized_table(summary))
+
+# %% [markdown]
+# ## To review
+#
+# What the cleaner found that a person should look at: cells whose value the file does not hold
+# (Excel errors), columns with data that map to no field, sheets named for another fiscal year
+# than their dates, case numbers written two ways, and tables of counts set aside. With
+# `strict = True` any of these stops the build.
+
+# %%
+report.show_table(report.review_table(summary))
 
 # %% [markdown]
 # ## The cleaned table

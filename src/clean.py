@@ -13,6 +13,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
+import io
+import json
+import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,15 +28,19 @@ import pandas as pd
 from src import parsers
 from src.helpers import (
     PROCESSED_DIR,
+    CleaningError,
+    ManifestError,
+    check_input_file,
     data_status,
     find_manifest_dir,
     relative_to_root,
+    release_suffix,
     repo_path,
+    sha256_file,
     verify_manifest,
-    write_csv_atomic,
-    write_json_atomic,
 )
 from src.schema import OUTPUT_COLUMNS, validate_cases
+from src.workbook import EPOCH_1900, WorkbookFacts, column_index, inspect_xlsx
 
 STCA_START = pd.Timestamp("2004-12-29")  # the agreement took effect on 29 December 2004
 DEFAULT_PERIOD_END = "2017-03-31"  # the stand-in's documented data cutoff (data/raw/PROVENANCE.md)
@@ -47,8 +56,8 @@ REJECTED_COLUMNS = [
 ]
 
 
-class CleaningError(ValueError):
-    """The input cannot be cleaned; the message names the file (and sheet, row, column)."""
+csv.field_size_limit(2**31 - 1)  # a cell may hold up to Excel's 32,767 characters, or more
+__all__ = ["CleaningError", "CleaningResult", "clean_foia", "write_outputs"]
 
 
 @dataclass
@@ -95,10 +104,16 @@ def _sniff_kind(path: Path, head: bytes) -> str:
     return "text"
 
 
-def read_tables(path: str | Path) -> tuple[list[RawTable], dict]:
-    """Read every sheet (xlsx) or the one table (csv) as raw grids; return (tables, facts).
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsb", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt", ".csv.gz")
 
-    Raises CleaningError for a missing, empty or mislabelled file (e.g. a PDF named .xlsx).
+
+def read_tables(path: str | Path) -> tuple[list[RawTable], dict]:
+    """Read every sheet (a workbook) or the one table (csv) as raw grids; return (tables, facts).
+
+    facts holds the format, the CSV encoding, and for .xlsx the WorkbookFacts (date system,
+    error cells, uncomputed formulas) under "workbook". Raises CleaningError for a missing,
+    empty or mislabelled file (e.g. a PDF named .xlsx).
     """
     path = Path(path)
     if not path.exists():
@@ -110,32 +125,62 @@ def read_tables(path: str | Path) -> tuple[list[RawTable], dict]:
     with open(path, "rb") as fh:
         head = fh.read(2048)
     kind = _sniff_kind(path, head)
-    suffix = path.suffix.lower()
+    suffix = release_suffix(path)
     if suffix == ".xlsx":
         if kind != "zip (xlsx)":
             raise CleaningError(
                 f"{path}: named .xlsx but the content looks like {kind}; "
                 "expected an Excel workbook (.xlsx)"
             )
-        return _read_xlsx(path), {"format": "xlsx"}
-    if suffix in (".csv", ".txt"):
-        if kind not in ("text",):
+        try:
+            workbook = inspect_xlsx(path)
+        except (KeyError, OSError, ValueError) as exc:  # a zip that is not a workbook
+            raise CleaningError(f"{path}: cannot read as an Excel workbook: {exc}") from exc
+        return _read_workbook(path), {"format": "xlsx", "workbook": workbook}
+    if suffix in WORKBOOK_SUFFIXES:
+        return _read_workbook(path), {"format": suffix.lstrip("."), "workbook": WorkbookFacts()}
+    if suffix in TEXT_SUFFIXES:
+        if suffix == ".csv.gz":
+            if not head.startswith(b"\x1f\x8b"):
+                raise CleaningError(f"{path}: named .csv.gz but the content is not gzip data")
+        elif kind not in ("text",):
             raise CleaningError(f"{path}: named {suffix} but the content looks like {kind}")
         return _read_csv(path)
-    raise CleaningError(f"{path}: unsupported file type {suffix!r}; expected .xlsx or .csv")
+    raise CleaningError(
+        f"{path}: unsupported file type {suffix!r}; expected one of "
+        f"{', '.join(WORKBOOK_SUFFIXES + TEXT_SUFFIXES)}"
+    )
 
 
-def _read_xlsx(path: Path) -> list[RawTable]:
+def _read_workbook(path: Path) -> list[RawTable]:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
+        # keep_default_na=False: the text 'NA' is a value (Namibia, in a column of codes) that
+        # the parsers judge in context, not a missing cell
+        sheets = pd.read_excel(
+            path,
+            sheet_name=None,
+            header=None,
+            engine="calamine",
+            keep_default_na=False,
+            na_values=[""],
+        )
     except Exception as exc:  # calamine raises its own error types
-        raise CleaningError(f"{path}: cannot read as an Excel workbook: {exc}") from exc
+        raise CleaningError(f"{path}: cannot read as a workbook: {exc}") from exc
     return [RawTable(sheet=str(name), grid=grid) for name, grid in sheets.items()]
 
 
-def _csv_encoding(path: Path) -> tuple[str, str]:
-    """(codec for pandas, label for the report): UTF-8 (with or without BOM), else Windows-1252."""
+def _csv_bytes(path: Path) -> bytes:
     raw = path.read_bytes()
+    if release_suffix(path) == ".csv.gz":
+        try:
+            return gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise CleaningError(f"{path}: cannot decompress: {exc}") from exc
+    return raw
+
+
+def _csv_encoding(raw: bytes) -> tuple[str, str]:
+    """(codec for pandas, label for the report): UTF-8 (with or without BOM), else Windows-1252."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig", "utf-8 with BOM"
     try:
@@ -146,22 +191,30 @@ def _csv_encoding(path: Path) -> tuple[str, str]:
         return "cp1252", "windows-1252"
 
 
+_WIDER_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
 def _read_csv(path: Path) -> tuple[list[RawTable], dict]:
+    raw = _csv_bytes(path)
     try:
-        encoding, label = _csv_encoding(path)
+        encoding, label = _csv_encoding(raw)
     except UnicodeDecodeError as exc:
         raise CleaningError(
             f"{path}: byte {exc.start} is neither UTF-8 nor Windows-1252 text"
         ) from exc
-    with open(path, encoding=encoding, newline="") as fh:
-        head = [line for _, line in zip(range(HEADER_SCAN_ROWS), fh, strict=False)]
-    width = max((len(row) for row in csv.reader(head)), default=0)
+    text = raw.decode(encoding)
+    try:
+        head = list(csv.reader(io.StringIO(text[: 1 << 20]), strict=False))[:HEADER_SCAN_ROWS]
+    except csv.Error as exc:
+        raise CleaningError(f"{path}: cannot read as CSV near the top: {exc}") from exc
+    # The widest of the first rows sets the grid; a later, wider row makes the parser stop.
+    # Rows wider than the header itself are caught once the header is known (check_width).
+    width = max((len(row) for row in head), default=0)
     if width == 0:
         raise CleaningError(f"{path}: no rows found; expected a header row and data rows")
     try:
         grid = pd.read_csv(
-            path,
-            encoding=encoding,
+            io.StringIO(text),
             header=None,
             names=range(width),
             dtype="str",
@@ -171,9 +224,15 @@ def _read_csv(path: Path) -> tuple[list[RawTable], dict]:
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        raise CleaningError(
-            f"{path}: a row has more fields than the header area ({width}): {exc}"
-        ) from exc
+        match = _WIDER_ROW.search(str(exc))
+        if match:
+            expected, line, saw = match.groups()
+            raise CleaningError(
+                f"{path}, row {line}: {saw} fields, but the header has {expected}; a value "
+                "spills past the last column (an unquoted comma?). Quote the field or remove "
+                "the extra value."
+            ) from exc
+        raise CleaningError(f"{path}: cannot read as CSV: {exc}") from exc
     return [RawTable(sheet=None, grid=grid)], {"format": "csv", "encoding": label}
 
 
@@ -184,25 +243,55 @@ def _read_csv(path: Path) -> tuple[list[RawTable], dict]:
 class Header:
     """Where the header is and which column holds which field."""
 
-    row_index: int  # position in the grid
+    row_index: int  # position in the grid of its first row
     columns: dict[str, int]  # field -> grid column
-    labels: dict[int, str]  # grid column -> header text as written
+    labels: dict[int, str]  # grid column -> header text as written (rows joined by a space)
+    height: int = 1  # rows the header spans (2 when sub-headers sit under group labels)
+
+
+def _header_labels(rows: list[pd.Series]) -> dict[int, str]:
+    """Column -> label, joining the cells of one or more header rows with a space."""
+    labels: dict[int, list[str]] = {}
+    for row in rows:
+        for col, value in row.items():
+            if pd.notna(value) and str(value).strip():
+                labels.setdefault(col, []).append(str(value).strip())
+    return {col: " ".join(parts) for col, parts in labels.items()}
+
+
+def _fields(labels: dict[int, str]) -> dict[int, str]:
+    found = {col: parsers.header_field(label) for col, label in labels.items()}
+    return {col: name for col, name in found.items() if name}
 
 
 def locate_header(table: RawTable, path: Path) -> Header | None:
-    """Find the header row among the first rows: the first with two or more known field names.
+    """Find the header among the first rows: the first row (or pair of rows, when sub-headers
+    sit under group labels, as 'Expedited' over 'Removal') naming two or more known fields.
 
-    Returns None when no row qualifies (a notes sheet, say). Raises CleaningError when two
-    columns map to the same field.
+    A pair wins over its rows alone only when it names more fields than either. Returns None
+    when nothing qualifies (a notes sheet, say). Raises CleaningError when two columns map to
+    the same field.
     """
     scan = table.grid.head(HEADER_SCAN_ROWS)
-    for position in range(len(scan)):
-        row = scan.iloc[position]
-        labels = {col: str(value).strip() for col, value in row.items() if pd.notna(value)}
-        fields = {col: parsers.header_field(label) for col, label in labels.items()}
-        fields = {col: name for col, name in fields.items() if name}
-        if len(set(fields.values())) < 2:
+    rows = [scan.iloc[i] for i in range(len(scan))]
+
+    def count(labels):
+        return len(set(_fields(labels).values()))
+
+    for position in range(len(rows)):
+        single = _header_labels(rows[position : position + 1])
+        pair = _header_labels(rows[position : position + 2])
+        below = _header_labels(rows[position + 1 : position + 2])
+        n_single, n_pair, n_below = count(single), count(pair), count(below)
+        if max(n_single, n_pair) < 2:
             continue
+        if n_pair > n_single and n_pair > n_below and position + 1 < len(rows):
+            labels, height = pair, 2
+        elif n_single >= 2:
+            labels, height = single, 1
+        else:
+            continue  # only the pair qualifies, and the next row alone does better
+        fields = _fields(labels)
         columns: dict[str, int] = {}
         excel_row = table.first_row + position
         for col, name in fields.items():
@@ -213,7 +302,7 @@ def locate_header(table: RawTable, path: Path) -> Header | None:
                     f"{labels[col]!r} both map to the field {name!r}; keep one or rename the other"
                 )
             columns[name] = col
-        return Header(row_index=position, columns=columns, labels=labels)
+        return Header(row_index=position, columns=columns, labels=labels, height=height)
     return None
 
 
@@ -242,11 +331,21 @@ def check_required(header: Header, table: RawTable, path: Path) -> None:
 # ---------------------------------------------------------------- row classification
 
 
-def classify_rows(body: pd.DataFrame, cleaned: dict | None = None) -> pd.Series:
-    """Label each body row 'blank', 'total', 'note' or 'data', column-wise.
+NUMBER_RE = r"\d[\d,]*(?:\.0+)?"
+# Fields where a bare number is expected; a number anywhere else, on a row holding nothing but
+# it and a label, is a count someone typed under the table, not a person.
+NUMERIC_FIELDS = ("case_id", "screening_date", "fiscal_year")
 
-    total: a cell reads Total / Grand Total / Subtotal / FY 2008 Total. note: a single filled
-    cell holding a phrase of three or more words (footnotes, source lines). Everything else with
+
+def classify_rows(
+    body: pd.DataFrame, cleaned: dict | None = None, header: Header | None = None
+) -> pd.Series:
+    """Label each body row 'blank', 'total', 'header', 'note', 'suspect' or 'data', column-wise.
+
+    total: a cell reads Total, Grand Total, Subtotal, Sum, 'Total for FY 2010', 'Count of ...'.
+    header: a repeated header row (two or more cells are field names). note: a single filled cell
+    holding a phrase of three or more words (footnotes, source lines). suspect: a row with only a
+    label and a number outside the numeric fields (a count under the table). Everything else with
     any content is a data row, even if most of it is redacted.
     """
     cells = {col: parsers.per_distinct(parsers.clean_cells, body[col]) for col in body.columns}
@@ -255,8 +354,12 @@ def classify_rows(body: pd.DataFrame, cleaned: dict | None = None) -> pd.Series:
     filled = pd.DataFrame({col: text.notna() for col, text in cells.items()}, index=body.index)
     count = filled.sum(axis=1)
     total = pd.Series(False, index=body.index)
+    named = pd.Series(0, index=body.index)
     for text in cells.values():
         total |= parsers.total_mask(text)
+        named += parsers.per_distinct(
+            lambda t: t.map(parsers.header_field, na_action="ignore").notna(), text
+        ).astype(int)
     # A footnote is a lone cell holding a phrase: only rows with one filled cell are looked at.
     single = count == 1
     words = pd.Series(0, index=body.index)
@@ -266,8 +369,18 @@ def classify_rows(body: pd.DataFrame, cleaned: dict | None = None) -> pd.Series:
             lone = lone + " " + text[single].fillna("")
         words[single] = lone.str.count(r"\S+")
     note = single & (words >= 3)
+    suspect = pd.Series(False, index=body.index)
+    pair = count == 2
+    if header is not None and pair.any():
+        numeric_cols = {header.columns.get(f) for f in NUMERIC_FIELDS}
+        for col, text in cells.items():
+            if col in numeric_cols:
+                continue
+            suspect |= pair & text.str.fullmatch(NUMBER_RE).fillna(False).astype(bool)
     kinds = pd.Series("data", index=body.index, dtype="str")
     kinds[note] = "note"
+    kinds[suspect] = "suspect"
+    kinds[named >= 2] = "header"
     kinds[total] = "total"
     kinds[count == 0] = "blank"
     return kinds
@@ -294,15 +407,49 @@ def _stated_count(row: pd.Series) -> int | None:
 # ---------------------------------------------------------------- the cleaner
 
 
-def _table_records(table: RawTable, header: Header, path: Path, file_label: str):
-    """Split one table into data records (raw field columns + location) and row counts."""
-    body = table.grid.iloc[header.row_index + 1 :]
+def _column_letters(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def check_width(table: RawTable, header: Header, path: Path) -> None:
+    """A CSV row holding a value to the right of the header's last column has more fields than
+    the header (an unquoted comma shifts the values): an error naming the row, on any line."""
+    if table.sheet is not None or not header.labels:
+        return
+    last = max(header.labels)
+    body = table.grid.iloc[header.row_index + header.height :]
+    beyond = body.loc[:, [c for c in body.columns if c > last]]
+    if beyond.empty:
+        return
+    spilled = beyond.notna().any(axis=1)
+    if spilled.any():
+        position = body.index.get_loc(spilled.idxmax())
+        row = body.iloc[position]
+        fields = int(row.notna()[::-1].idxmax()) + 1
+        excel_row = table.first_row + header.row_index + header.height + position
+        raise CleaningError(
+            f"{path}, row {excel_row}: {fields} fields, but the header has {last + 1}; a value "
+            "spills past the last column (an unquoted comma?). Quote the field or remove the "
+            "extra value."
+        )
+
+
+def _table_records(table: RawTable, header: Header, path: Path, file_label: str, workbook):
+    """Split one table into data records (raw field columns + location) and row counts, and
+    find what must be reported: cells of unknown value, and columns with data but no field."""
+    start = header.row_index + header.height
+    body = table.grid.iloc[start:]
     cleaned: dict = {}
-    kinds = classify_rows(body, cleaned)
+    kinds = classify_rows(body, cleaned, header)
     excel_rows = table.first_row + pd.Series(range(len(table.grid)), index=table.grid.index)
     body_rows = excel_rows.loc[body.index]
 
-    is_data_row = (kinds == "data").to_numpy()
+    is_data_row = kinds.isin(["data", "suspect"]).to_numpy()
     data = body[is_data_row]
     records = pd.DataFrame(index=data.index)
     for name in FIELDS:
@@ -315,6 +462,32 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str)
     records["source_sheet"] = table.sheet if table.sheet is not None else ""
     records["source_row"] = body_rows.loc[data.index].astype("int64")
     records["sheet_fiscal_year"] = parsers.fiscal_year_from_sheet(table.sheet)
+    records["suspect"] = (kinds[is_data_row] == "suspect").to_numpy()
+
+    # Cells whose value the workbook does not hold (errors, uncomputed formulas), by field.
+    field_of = {col: name for name, col in header.columns.items()}
+    data_rows = set(records["source_row"].tolist())
+    unknown = [
+        {
+            "sheet": cell.sheet,
+            "row": cell.row,
+            "column": cell.column,
+            "field": field_of.get(column_index(cell.column), ""),
+            "kind": cell.kind,
+            "text": cell.text,
+        }
+        for cell in (workbook.unknown_cells if workbook else [])
+        if cell.sheet == table.sheet and cell.row in data_rows
+    ]
+    unmapped = [
+        {
+            "sheet": table.sheet,
+            "column": header.labels.get(col, f"column {_column_letters(col)} (no header)"),
+            "filled_rows": int(n),
+        }
+        for col in body.columns
+        if col not in field_of and (n := cleaned[col][is_data_row].notna().sum())
+    ]
 
     is_data = (kinds == "data").astype(int)
     cumulative = is_data.cumsum()
@@ -345,11 +518,11 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str)
         )
     counts = {
         "preamble_rows": int(header.row_index),
-        "header_rows": 1,
+        "header_rows": header.height + int((kinds == "header").sum()),
         "blank_rows": int((kinds == "blank").sum()),
         "total_rows": int((kinds == "total").sum()),
         "note_rows": int((kinds == "note").sum()),
-        "data_rows_read": int((kinds == "data").sum()),
+        "data_rows_read": int(is_data_row.sum()),
     }
     notes = [
         {
@@ -359,7 +532,7 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str)
         }
         for i in kinds.index[kinds == "note"]
     ]
-    return records, counts, totals, notes
+    return records, counts, totals, notes, unknown, unmapped
 
 
 MAX_VALUE_SHOWN = 200  # longer raw values are shortened in the summary (the raw file keeps them)
@@ -378,11 +551,20 @@ def _unrecognized_list(raw: pd.Series, flags: pd.Series) -> list[dict]:
 
 
 def build_cases(
-    records: pd.DataFrame, period_end: pd.Timestamp
+    records: pd.DataFrame,
+    period_end: pd.Timestamp,
+    epoch: pd.Timestamp = EPOCH_1900,
+    date_order: str = "mdy",
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Parse raw field columns into the output table; return (cases, rejected, details)."""
+    """Parse raw field columns into the output table; return (cases, rejected, details).
+
+    epoch: day zero of serial-number dates (the workbook's date system); date_order: how N/N/YYYY
+    text dates are read ('mdy' or 'dmy', settled by the caller from the values)."""
     each = parsers.per_distinct
-    dates = each(parsers.parse_dates, records["raw_screening_date"])
+    dates = each(
+        lambda s: parsers.parse_dates(s, epoch=epoch, date_order=date_order),
+        records["raw_screening_date"],
+    )
     date_text = each(parsers.blank_redactions, records["raw_screening_date"])
     bad_date = date_text.notna() & dates.isna()
 
@@ -390,12 +572,16 @@ def build_cases(
     fy_sheet = pd.to_numeric(records["sheet_fiscal_year"], errors="coerce").astype("Int64")
     fiscal_year = parsers.fiscal_year_of(dates).fillna(fy_column).fillna(fy_sheet)
     fy_disagrees = dates.notna() & fy_column.notna() & (parsers.fiscal_year_of(dates) != fy_column)
+    sheet_disagrees = (
+        dates.notna() & fy_sheet.notna() & (parsers.fiscal_year_of(dates) != fy_sheet)
+    ).fillna(False)
 
     names, iso3, bad_country = each(parsers.parse_countries, records["raw_citizenship"])
     exception, bad_exception = each(parsers.parse_exceptions, records["raw_exception"])
     expedited, bad_expedited = each(parsers.parse_yes_no, records["raw_expedited_removal"])
 
     case_id = parsers.blank_redactions(records["raw_case_id"])
+    id_key = each(parsers.case_id_key, case_id)
     generated = case_id.isna()
     if generated.any():  # built only for the rows that need one
         where = records.loc[generated]
@@ -423,19 +609,36 @@ def build_cases(
     reason[fy_out.fillna(False)] = (
         f"fiscal year outside the data period (FY{period_start_fy}-FY{period_end_fy})"
     )
+    reason[records["suspect"].to_numpy() & reason.isna().to_numpy()] = (
+        "looks like a count under the table, not a person: a label and a number, nothing else"
+    )
 
+    # Duplicates are found on the normalised case number (case, invisible characters, dashes,
+    # spaces), so 'AB-101' and 'ab\u200b-101' are one person; the raw value is kept.
     pending = reason.isna()
-    dup = pending & ~generated & case_id.where(pending).duplicated(keep="first") & case_id.notna()
+    candidates = pending & ~generated & case_id.notna()
+    dup = candidates & id_key.where(candidates).duplicated(keep="first")
+    variants = []
     if dup.any():
-        first_row = (
-            records.loc[pending & ~generated]
-            .groupby(case_id[pending & ~generated], sort=False)
-            .agg(sheet=("source_sheet", "first"), row=("source_row", "first"))
+        first = (
+            records.assign(case_id=case_id, key=id_key)
+            .loc[candidates]
+            .groupby("key", sort=False)
+            .agg(
+                raw=("case_id", "first"),
+                sheet=("source_sheet", "first"),
+                row=("source_row", "first"),
+            )
         )
-        where = case_id[dup].map(
-            lambda cid: f"{first_row.loc[cid, 'sheet'] or 'csv'} row {first_row.loc[cid, 'row']}"
-        )
-        reason[dup] = "duplicate case_id " + case_id[dup] + " (first seen at " + where + ")"
+        key = id_key[dup]
+        first_raw = key.map(first["raw"])
+        where = key.map(lambda k: f"{first.loc[k, 'sheet'] or 'csv'} row {first.loc[k, 'row']}")
+        reason[dup] = (
+            "duplicate case_id " + case_id[dup] + ": same case number as " + first_raw
+            + " (first seen at " + where + ")"
+        )  # fmt: skip
+        differs = dup & (case_id != first_raw.reindex(case_id.index))
+        variants = sorted({(str(first_raw[i]), str(case_id[i])) for i in case_id.index[differs]})
 
     rejected_mask = reason.notna()
     port = each(
@@ -467,8 +670,22 @@ def build_cases(
     rejected = rejected[REJECTED_COLUMNS].reset_index(drop=True)
 
     kept = ~rejected_mask
+    mismatches = []
+    if sheet_disagrees.any():
+        off = records[sheet_disagrees & kept].assign(date_fy=parsers.fiscal_year_of(dates))
+        for sheet, group in off.groupby("source_sheet", sort=False):
+            mismatches.append(
+                {
+                    "sheet": sheet,
+                    "sheet_fiscal_year": int(group["sheet_fiscal_year"].iloc[0]),
+                    "rows": len(group),
+                    "fiscal_years_in_dates": sorted(int(y) for y in group["date_fy"].unique()),
+                }
+            )
     details = {
         "generated_case_ids": int((generated & kept).sum()),
+        "case_id_variants": [{"kept": a, "duplicate_written_as": b} for a, b in variants],
+        "sheet_year_mismatches": mismatches,
         "fiscal_year_column_disagrees_with_date": int((fy_disagrees & kept).sum()),
         "unrecognized": {
             "citizenship": _unrecognized_list(records["raw_citizenship"], bad_country & kept),
@@ -482,35 +699,115 @@ def build_cases(
     return cases, rejected, details
 
 
+COUNT_LABELS = re.compile(
+    r"^(?:counts?|number|n|no|#|frequency|total|totals|cases|persons|people|records"
+    r"|(?:count|number|sum|total) of .+|(?:number|no) of (?:cases|persons|people|records))$"
+)
+
+
+def aggregate_column(table: RawTable, header: Header) -> int | None:
+    """The count column of a table of counts (a pivot or summary sheet), or None.
+
+    A sheet is taken for a table of counts when it has no case number and no date column, and an
+    unmapped column whose header reads like a count ('Count', 'Number of cases') holds whole
+    numbers. Its rows are groups of people, never people."""
+    if "case_id" in header.columns or "screening_date" in header.columns:
+        return None
+    mapped = set(header.columns.values())
+    body = table.grid.iloc[header.row_index + header.height :]
+    for col, label in header.labels.items():
+        if col in mapped or not COUNT_LABELS.match(parsers.normalize_text(label)):
+            continue
+        values = pd.to_numeric(body[col], errors="coerce").dropna()
+        if len(values) and (values == values.round()).all():
+            return col
+    return None
+
+
+def _date_order(records: pd.DataFrame, labels: set[str], path: Path, requested: str | None) -> str:
+    """How N/N/YYYY dates in the file are read: settled by the values (a first number above 12
+    means day first, a second above 12 month first), else by `requested`; an error when the
+    values disagree or nothing settles it."""
+    raw = records["raw_screening_date"]
+    if requested is not None:
+        if requested not in ("mdy", "dmy"):
+            raise CleaningError(f"date_order must be 'mdy' or 'dmy', got {requested!r}")
+        return requested
+    if not parsers.has_slash_dates(raw.drop_duplicates()):
+        return "mdy"  # no N/N/YYYY dates: the order does not matter
+    day_first, month_first = parsers.per_distinct(parsers.slash_date_orders, raw)
+    column = ", ".join(repr(c) for c in sorted(labels)) or "the date column"
+
+    def example(mask):
+        row = records[mask].iloc[0]
+        where = _where(path, row["source_sheet"] or None, int(row["source_row"]))
+        return f"{where.split(', ', 1)[1]}: {row['raw_screening_date']!r}"
+
+    if day_first.any() and month_first.any():
+        raise CleaningError(
+            f"{path}, column {column}: text dates are written both day first ({example(day_first)})"
+            f" and month first ({example(month_first)}); a column must use one order. Correct "
+            "the dates in the file."
+        )
+    if day_first.any():
+        return "dmy"
+    if month_first.any():
+        return "mdy"
+    raise CleaningError(
+        f"{path}, column {column}: text dates such as {raw.dropna().iloc[0]!r} could be read "
+        "day/month or month/day, and no value settles it (none has a number above 12). Set the "
+        "cleaning parameter date_order to 'dmy' (day first) or 'mdy' (month first)."
+    )
+
+
+def _check_manifest_covers(path: Path, manifest_dir: Path) -> None:
+    """The file read must itself be listed in the manifest with its current checksum."""
+    entries = verify_manifest(manifest_dir)
+    name = path.resolve().relative_to(manifest_dir.resolve()).as_posix()
+    if entries.get(name) != sha256_file(path):
+        raise ManifestError(
+            f"{manifest_dir} does not vouch for the file read:\n  - not in manifest: {name}\n"
+            "Review the file, then run `make manifest` to record its checksum."
+        )
+
+
 def clean_foia(
     raw_path: str | Path,
     period_end: str = DEFAULT_PERIOD_END,
     strict: bool = False,
     verify_checksums: bool = True,
+    date_order: str | None = None,
 ) -> CleaningResult:
-    """Clean one FOIA file (xlsx or csv) into a CleaningResult.
+    """Clean one FOIA file (a workbook or a csv) into a CleaningResult.
 
     raw_path: the file; period_end: last date the release covers (later dates are rejected);
-    strict: unknown countries or exception labels, and totals that disagree with the records,
-    become errors instead of reported unknowns; verify_checksums: check the nearest
-    MANIFEST.sha256 above the file first. Raises CleaningError (or ManifestError).
+    strict: unknown countries or exception labels, totals that disagree with the records, error
+    cells, columns with data but no field, sheets named for another fiscal year and tables of
+    counts that disagree with the cases become errors instead of reported findings;
+    verify_checksums: check the nearest MANIFEST.sha256 above the file first, and that it lists
+    this file; date_order: 'mdy' or 'dmy' for N/N/YYYY dates that no value settles.
+    Raises CleaningError (or ManifestError).
     """
     path = repo_path(raw_path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise CleaningError(f"{path}: file not found")
+    check_input_file(path)
     manifest_dir = find_manifest_dir(path)
     if verify_checksums and manifest_dir is not None:
-        verify_manifest(manifest_dir)
+        _check_manifest_covers(path, manifest_dir)
     period_end_ts = pd.Timestamp(period_end)
     tables, facts = read_tables(path)
+    workbook = facts.pop("workbook", None)
     file_label = path.name
 
-    all_records, sheets, totals, notes = [], [], [], []
+    all_records, sheets, totals, notes, unknown_cells, unmapped = [], [], [], [], [], []
     row_counts = dict.fromkeys(
         ["preamble_rows", "header_rows", "blank_rows", "total_rows", "note_rows", "data_rows_read"],
         0,
     )
     skipped_rows = 0
+    table_fields: dict[str, tuple[RawTable, Header]] = {}
+    date_labels: set[str] = set()
     for table in tables:
         header = locate_header(table, path)
         if header is None:
@@ -525,14 +822,37 @@ def clean_foia(
             )
             skipped_rows += len(table.grid)
             continue
+        count_col = aggregate_column(table, header)
+        if count_col is not None:
+            body = table.grid.iloc[header.row_index + header.height :]
+            counts_here = pd.to_numeric(body[count_col], errors="coerce")
+            sheets.append(
+                {
+                    "sheet": table.sheet,
+                    "status": f"skipped: a table of counts (column {header.labels[count_col]!r}), "
+                    "not a list of people",
+                    "rows": len(table.grid),
+                    "count_total": int(counts_here.sum()),
+                }
+            )
+            skipped_rows += len(table.grid)
+            continue
         check_required(header, table, path)
-        records, counts, table_totals, table_notes = _table_records(table, header, path, file_label)
+        check_width(table, header, path)
+        records, counts, table_totals, table_notes, table_unknown, table_unmapped = _table_records(
+            table, header, path, file_label, workbook
+        )
         offset = sum(len(r) for r in all_records)
         for total in table_totals:
             total["data_rows_before"] += offset
         all_records.append(records)
         totals.extend(table_totals)
         notes.extend(table_notes)
+        unknown_cells.extend(table_unknown)
+        unmapped.extend(table_unmapped)
+        table_fields[table.sheet] = (table, header)
+        if "screening_date" in header.columns:
+            date_labels.add(header.labels[header.columns["screening_date"]])
         for key, value in counts.items():
             row_counts[key] += value
         sheets.append(
@@ -540,6 +860,7 @@ def clean_foia(
                 "sheet": table.sheet,
                 "status": "table",
                 "header_row": table.first_row + header.row_index,
+                "header_height": header.height,
                 "columns": {header.labels[col]: name for name, col in header.columns.items()},
                 "unused_columns": sorted(
                     header.labels[c] for c in header.labels if c not in header.columns.values()
@@ -557,9 +878,27 @@ def clean_foia(
             f"{path}: no recognisable header row in {where}. Expected a row naming at least two of: "
             + "; ".join(f"{k} ({', '.join(v[:3])}…)" for k, v in parsers.HEADER_SYNONYMS.items())
         )
+    _check_fields_everywhere(table_fields, path)
+    formulas = [c for c in unknown_cells if c["kind"] == "uncomputed formula"]
+    if formulas:
+        listed = "; ".join(
+            f"sheet {c['sheet']!r}, row {c['row']}, column {c['column']!r}: {c['text']}"
+            for c in formulas[:5]
+        )
+        raise CleaningError(
+            f"{path}, {listed}{' …' if len(formulas) > 5 else ''}: {len(formulas)} data cell(s) "
+            "hold a formula saved without its computed value, so their values are unknown. "
+            "To fix it, open it in a spreadsheet program and save it (that stores the computed "
+            "values), then run the cleaning again."
+        )
 
     records = pd.concat(all_records, ignore_index=True)
-    cases, rejected, details = build_cases(records, period_end_ts)
+    order = _date_order(records, date_labels, path, date_order)
+    epoch = workbook.epoch if workbook else EPOCH_1900
+    cases, rejected, details = build_cases(records, period_end_ts, epoch=epoch, date_order=order)
+    for sheet in sheets:
+        if "count_total" in sheet:
+            sheet["matches_cases"] = sheet["count_total"] == len(cases)
 
     total_checks = []
     for total in totals:
@@ -589,7 +928,7 @@ def clean_foia(
         raise AssertionError(f"row accounting does not balance for {path}: {accounting}")
 
     unknown = details["unrecognized"]
-    if strict and (unknown["citizenship"] or unknown["exception"] or bad_totals):
+    if strict:
         problems = []
         for fieldname in ("citizenship", "exception"):
             for item in unknown[fieldname]:
@@ -601,7 +940,30 @@ def clean_foia(
                 f"sheet {t['sheet']!r} row {t['row']}: {t['label']!r} states {t['stated']}, "
                 f"{t['counted']} records counted"
             )
-        raise CleaningError(f"{path} (strict mode):\n  - " + "\n  - ".join(problems))
+        for c in unknown_cells:
+            problems.append(
+                f"sheet {c['sheet']!r}, row {c['row']}, column {c['column']!r} "
+                f"({c['field'] or 'no field'}): the cell holds the error {c['text']}, not a value"
+            )
+        for u in unmapped:
+            problems.append(
+                f"sheet {u['sheet']!r}: column {u['column']!r} has data in {u['filled_rows']} "
+                "rows but maps to no field"
+            )
+        for m in details["sheet_year_mismatches"]:
+            years = ", ".join(f"FY{y}" for y in m["fiscal_years_in_dates"])
+            problems.append(
+                f"sheet {m['sheet']!r} is named for FY{m['sheet_fiscal_year']} but "
+                f"{m['rows']} of its rows are dated in {years}"
+            )
+        for sheet in sheets:
+            if sheet.get("matches_cases") is False:
+                problems.append(
+                    f"sheet {sheet['sheet']!r}: a table of counts adding up to "
+                    f"{sheet['count_total']}, but {len(cases)} people were read"
+                )
+        if problems:
+            raise CleaningError(f"{path} (strict mode):\n  - " + "\n  - ".join(problems))
 
     cases = validate_cases(cases, STCA_START, period_end_ts)
     status = data_status(path)
@@ -612,6 +974,8 @@ def clean_foia(
         # What each value computed from this table is (src/status.py); null for a real release.
         "value_status": status.sidecar.get("value_status") if status.is_standin else None,
         **facts,
+        "date_system": "1904" if workbook and workbook.date1904 else "1900",
+        "date_order": {"screening_date": {"mdy": "month first", "dmy": "day first"}[order]},
         "period": {"start": str(STCA_START.date()), "end": str(period_end_ts.date())},
         "checksums_verified": bool(verify_checksums and manifest_dir is not None),
         "sheets": sheets,
@@ -619,6 +983,8 @@ def clean_foia(
         "total_checks": total_checks,
         "total_mismatches": len(bad_totals),
         "note_rows": notes,
+        "unknown_cells": unknown_cells,
+        "unmapped_columns": unmapped,
         "rejections_by_reason": {
             str(k): int(v)
             for k, v in sorted(
@@ -634,17 +1000,77 @@ def clean_foia(
     return CleaningResult(cases=cases, rejected=rejected, summary=summary)
 
 
+# Fields whose column, once a sheet has it, every sheet must have (a vanished column is an
+# error, not a column of blanks). fiscal_year may come from sheet names instead.
+KEPT_FIELDS = ("case_id", "screening_date", "citizenship", "exception", "expedited_removal")
+
+
+def _check_fields_everywhere(tables: dict, path: Path) -> None:
+    """Raise CleaningError naming a sheet that lacks a field other sheets have."""
+    having: dict[str, list] = {}
+    for sheet, (_table, header) in tables.items():
+        for name in header.columns:
+            having.setdefault(name, []).append(sheet)
+    for sheet, (table, header) in tables.items():
+        missing = [f for f in KEPT_FIELDS if f in having and f not in header.columns]
+        if not missing:
+            continue
+        others = ", ".join(repr(s) for s in having[missing[0]][:3])
+        unmapped = [
+            repr(label)
+            for col, label in header.labels.items()
+            if col not in header.columns.values()
+        ]
+        wanted = "; ".join(f"{f}: one of {', '.join(parsers.HEADER_SYNONYMS[f])}" for f in missing)
+        raise CleaningError(
+            f"{_where(path, sheet, table.first_row + header.row_index)}: no column for "
+            f"{', '.join(missing)}, which other sheets have ({others}). Headers here without a "
+            f"field: {', '.join(unmapped) or 'none'}. Expected {wanted}."
+        )
+
+
+OUTPUT_NAMES = {
+    "cases": "stca_cases.csv",
+    "rejected": "rejected_rows.csv",
+    "summary": "cleaning_summary.json",
+}
+
+
 def write_outputs(
     result: CleaningResult, processed_dir: str | Path = PROCESSED_DIR
 ) -> dict[str, Path]:
-    """Write stca_cases.csv, rejected_rows.csv and cleaning_summary.json atomically; return paths."""
+    """Write stca_cases.csv, rejected_rows.csv and cleaning_summary.json as one set; return paths.
+
+    All three are written to temporary files first (a full disk fails here, changing nothing).
+    Then the old summary is removed, the two tables are moved into place, and the new summary,
+    which records the SHA-256 of both, goes last. A crash part-way leaves no summary, and a
+    summary that does not match its tables is refused by src.status.read_summary: downstream
+    never reads a mixed set.
+    """
     out = repo_path(processed_dir)
-    paths = {
-        "cases": write_csv_atomic(result.cases, out / "stca_cases.csv"),
-        "rejected": write_csv_atomic(result.rejected, out / "rejected_rows.csv"),
-        "summary": write_json_atomic(out / "cleaning_summary.json", result.summary),
-    }
-    return paths
+    out.mkdir(parents=True, exist_ok=True)
+    targets = {key: out / name for key, name in OUTPUT_NAMES.items()}
+    temps = {key: out / f".{name}.tmp" for key, name in OUTPUT_NAMES.items()}
+    try:
+        result.cases.to_csv(temps["cases"], index=False, lineterminator="\n")
+        result.rejected.to_csv(temps["rejected"], index=False, lineterminator="\n")
+        summary = {
+            **result.summary,
+            "outputs": {
+                OUTPUT_NAMES[key]: sha256_file(temps[key]) for key in ("cases", "rejected")
+            },
+        }
+        text = json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n"
+        temps["summary"].write_text(text, encoding="utf-8", newline="\n")
+        for tmp in temps.values():
+            os.chmod(tmp, 0o644)
+        targets["summary"].unlink(missing_ok=True)
+        for key in ("cases", "rejected", "summary"):
+            os.replace(temps[key], targets[key])
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+    return targets
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -655,8 +1081,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--period-end", default=DEFAULT_PERIOD_END)
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
-    from src.helpers import ManifestError
-
     try:
         result = clean_foia(args.raw_path, period_end=args.period_end, strict=args.strict)
     except (CleaningError, ManifestError, FileNotFoundError) as exc:

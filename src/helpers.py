@@ -27,8 +27,20 @@ FIGURES_DIR = REPORTS_DIR / "figures"
 REFERENCES_DIR = ROOT / "references"
 MANIFEST_NAME = "MANIFEST.sha256"
 PROVENANCE_NOTE = "data/raw/PROVENANCE.md"
-FOIA_SUFFIXES = (".xlsx", ".csv")
+# Release formats the cleaner reads (calamine reads .xls, .xlsb and .ods as well as .xlsx).
+FOIA_SUFFIXES = (".xlsx", ".xls", ".xlsb", ".ods", ".csv", ".csv.gz", ".txt")
 SIDECAR_SUFFIX = ".provenance.json"
+NOT_A_RELEASE = (SIDECAR_SUFFIX, ".md")  # notes and sidecars that live beside a release
+
+
+class CleaningError(ValueError):
+    """The input cannot be cleaned; the message names the file (and sheet, row, column)."""
+
+
+def release_suffix(path: Path) -> str:
+    """The file's release format suffix ('.csv.gz' counts as one), lower case."""
+    name = path.name.lower()
+    return ".csv.gz" if name.endswith(".csv.gz") else path.suffix.lower()
 
 
 def repo_path(path: str | os.PathLike) -> Path:
@@ -204,28 +216,73 @@ def _sidecar_for(path: Path) -> Path:
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def check_input_file(path: Path) -> None:
+    """Refuse an input the manifest cannot vouch for: a hidden file, a dangling symlink, or a
+    symlink pointing outside the folder that holds the raw data's manifest."""
+    if path.name.startswith("."):
+        raise CleaningError(
+            f"{path}: a hidden file (its name starts with '.'); the cleaner reads no hidden "
+            "files, because the checksum manifest does not cover them. Rename it or move it out."
+        )
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            raise CleaningError(f"{path}: a symbolic link that points to nothing ({target})")
+        anchor = find_manifest_dir(path.parent) or path.parent.resolve()
+        if not _inside(target, anchor.resolve()):
+            raise CleaningError(
+                f"{path}: a symbolic link to {target}, outside {anchor}: raw data must be "
+                "inside the folder its checksum manifest covers; copy the file in instead"
+            )
+
+
 def resolve_foia_path(raw_path: str | os.PathLike) -> Path:
     """Turn the `raw_path` parameter into one FOIA file.
 
-    A file is returned as it is. For a folder: a single file that is not the stand-in wins (the
-    real release dropped in beside it); with none, the stand-in is used; with several, the
-    choice is ambiguous and a ValueError lists them.
+    A file is returned as it is (after check_input_file). For a folder: every entry is looked
+    at. Sidecars and notes (.provenance.json, .md) are skipped; a hidden or linked file that
+    the manifest cannot vouch for, or a file in a format the cleaner cannot read, is an error
+    naming it (never silently ignored). Of the readable releases, a single one that is not the
+    stand-in wins (the real release dropped in beside it); with none, the stand-in is used; with
+    several, the choice is ambiguous and the error lists them.
     """
     path = repo_path(raw_path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise FileNotFoundError(f"FOIA input not found: {path}")
-    if path.is_file():
+    if not path.is_dir():
+        check_input_file(path)
         return path
-    candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in FOIA_SUFFIXES)
+    candidates = []
+    for entry in sorted(path.iterdir()):
+        if entry.name.endswith(NOT_A_RELEASE) or entry.name in (".gitkeep", ".DS_Store"):
+            continue
+        check_input_file(entry)
+        if entry.is_dir():
+            continue
+        if release_suffix(entry) not in FOIA_SUFFIXES:
+            raise CleaningError(
+                f"{entry}: looks like a release, but the cleaner cannot read "
+                f"{release_suffix(entry) or 'files without a suffix'}; expected one of "
+                f"{', '.join(FOIA_SUFFIXES)}. Save it as .xlsx or .csv, or move it out of {path}."
+            )
+        candidates.append(entry)
     if not candidates:
-        raise FileNotFoundError(f"no .xlsx or .csv file in {path}")
+        raise FileNotFoundError(f"no FOIA file ({', '.join(FOIA_SUFFIXES)}) in {path}")
     standins = [p for p in candidates if data_status(p).is_standin]
     others = [p for p in candidates if p not in standins]
     if len(others) == 1:
         return others[0]
     if len(others) > 1:
         names = ", ".join(p.name for p in others)
-        raise ValueError(
+        raise CleaningError(
             f"{path} holds several FOIA files ({names}); pass raw_path=<one file> to choose"
         )
     return standins[0]

@@ -95,6 +95,23 @@ def blank_redactions(series: pd.Series) -> pd.Series:
     return text.mask(redaction_mask(text) | marker)
 
 
+# ---------------------------------------------------------------- identifiers
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
+
+
+def case_id_key(series: pd.Series) -> pd.Series:
+    """The form of each case number used to find duplicates: Unicode NFKC, invisible characters
+    and all white space removed, dash variants as '-', case folded. 'AB\u2013 101' -> 'ab-101'."""
+
+    def key(value: str) -> str:
+        text = unicodedata.normalize("NFKC", value).translate(_INVISIBLE)
+        return re.sub(r"\s+", "", _DASHES.sub("-", text)).casefold()
+
+    return series.map(key, na_action="ignore")
+
+
 # ---------------------------------------------------------------- headers
 
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -166,12 +183,15 @@ def parse_yes_no(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 # ---------------------------------------------------------------- dates and years
 
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # the 1900 date system; Mac workbooks may use 1904
 _ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _SERIAL_RE = r"\d{5}(?:\.\d+)?"  # 5 digits: 1927-2173; a bare 4-digit number is a year
+SLASH_DATE_RE = r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
+_SLASH_FORMATS = {
+    "mdy": ((r"\d{1,2}/\d{1,2}/\d{4}", "%m/%d/%Y"), (r"\d{1,2}/\d{1,2}/\d{2}", "%m/%d/%y")),
+    "dmy": ((r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y"), (r"\d{1,2}/\d{1,2}/\d{2}", "%d/%m/%y")),
+}
 _STRING_FORMATS = (
-    (r"\d{1,2}/\d{1,2}/\d{4}", "%m/%d/%Y"),
-    (r"\d{1,2}/\d{1,2}/\d{2}", "%m/%d/%y"),
     (r"\d{1,2}-[A-Za-z]{3}-\d{4}", "%d-%b-%Y"),
     (r"\d{1,2}-[A-Za-z]{3}-\d{2}", "%d-%b-%y"),
     (r"\d{1,2} [A-Za-z]{3,9} \d{4}", "%d %B %Y"),
@@ -179,11 +199,29 @@ _STRING_FORMATS = (
 )
 
 
-def parse_dates(series: pd.Series) -> pd.Series:
+def slash_date_orders(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """For cells written N/N/YYYY: (day_first, month_first), True where the value itself settles
+    the order (the first number is above 12: day first; the second is: month first)."""
+    parts = blank_redactions(series).str.extract(rf"^{SLASH_DATE_RE}$")
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    return (first > 12).fillna(False).astype(bool), (second > 12).fillna(False).astype(bool)
+
+
+def has_slash_dates(series: pd.Series) -> bool:
+    """Whether any cell is written N/N/YYYY (or N/N/YY)."""
+    text = blank_redactions(series)
+    return bool(text.str.fullmatch(SLASH_DATE_RE).fillna(False).any())
+
+
+def parse_dates(
+    series: pd.Series, epoch: pd.Timestamp = EXCEL_EPOCH, date_order: str = "mdy"
+) -> pd.Series:
     """Parse mixed date cells into datetime64 (NaT where not a date).
 
-    Accepts Excel date cells (datetime objects), Excel serial numbers (e.g. 39500), ISO strings
-    (2008-02-21, with or without a time), M/D/YYYY and D-Mon-YYYY (and two-digit-year and
+    Accepts Excel date cells (datetime objects), Excel serial numbers (e.g. 39500, counted from
+    `epoch`: the workbook's date system), ISO strings (2008-02-21, with or without a time),
+    N/N/YYYY read in `date_order` ('mdy' or 'dmy'), and D-Mon-YYYY (and two-digit-year and
     long-month variants). Each form is parsed with an explicit format, column-wise.
     """
     text = blank_redactions(series).str.replace(",", "", regex=False)
@@ -196,9 +234,9 @@ def parse_dates(series: pd.Series) -> pd.Series:
     serial = text.str.fullmatch(_SERIAL_RE).fillna(False).astype(bool) & ~iso
     if serial.any():
         days = pd.to_numeric(text[serial], errors="coerce")
-        result[serial] = EXCEL_EPOCH + pd.to_timedelta(days.floordiv(1), unit="D")
+        result[serial] = epoch + pd.to_timedelta(days.floordiv(1), unit="D")
 
-    for pattern, fmt in _STRING_FORMATS:
+    for pattern, fmt in (*_SLASH_FORMATS[date_order], *_STRING_FORMATS):
         mask = text.str.fullmatch(pattern).fillna(False).astype(bool) & result.isna()
         if mask.any():
             result[mask] = pd.to_datetime(text[mask], format=fmt, errors="coerce")
@@ -292,7 +330,7 @@ def country_tables() -> tuple[dict[str, str], dict[str, str]]:
     for country in pycountry.countries:
         a3 = country.alpha_3
         short[a3] = getattr(country, "common_name", None) or country.name
-        for attr in ("name", "common_name", "official_name", "alpha_2", "alpha_3"):
+        for attr in ("name", "common_name", "official_name"):
             value = getattr(country, attr, None)
             if value:
                 lookup.setdefault(normalize_text(value), a3)
@@ -313,15 +351,41 @@ def country_tables() -> tuple[dict[str, str], dict[str, str]]:
     return lookup, short
 
 
+@lru_cache(maxsize=1)
+def country_codes() -> dict[str, str]:
+    """ISO 3166 alpha-2 and alpha-3 codes (normalised) -> alpha-3. Used only for columns that
+    hold codes: elsewhere 'NA' is 'not available', not Namibia, and 'IN' is a word."""
+    codes = {}
+    for country in pycountry.countries:
+        codes[normalize_text(country.alpha_2)] = country.alpha_3
+        codes[normalize_text(country.alpha_3)] = country.alpha_3
+    codes["xk"] = codes["xkx"] = "XKX"  # Kosovo: user-assigned, used by U.S. agencies
+    return codes
+
+
+def holds_country_codes(text: pd.Series) -> bool:
+    """True when at least 80% of the filled cells are two- or three-letter ISO codes."""
+    filled = text.dropna()
+    if filled.empty:
+        return False
+    codes = country_codes()
+    is_code = filled.str.fullmatch(r"[A-Za-z]{2,3}") & filled.str.lower().isin(codes.keys())
+    return bool(is_code.mean() >= 0.8)
+
+
 @lru_cache(maxsize=8192)
-def lookup_country(label: str) -> tuple[str, str] | None:
+def lookup_country(label: str, codes: bool = False) -> tuple[str, str] | None:
     """Map one country label to (short name, ISO alpha-3), or None if unrecognised.
 
-    Tries the label as written, then 'Korea, South' style inversions ('South Korea').
-    A recognised non-country ('Stateless') returns (name, '').
+    Tries the label as written, then 'Korea, South' style inversions ('South Korea'); ISO codes
+    only when `codes` (the column holds codes). A recognised non-country ('Stateless') returns
+    (name, '').
     """
     lookup, short = country_tables()
     norm = normalize_text(label)
+    if codes and norm in country_codes():
+        iso3 = country_codes()[norm]
+        return short[iso3], iso3
     candidates = [norm]
     if "," in str(label):
         head, _, tail = str(label).partition(",")
@@ -336,14 +400,24 @@ def lookup_country(label: str) -> tuple[str, str] | None:
 UNKNOWN_COUNTRY = "Unknown"
 
 
-def parse_countries(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+NOT_AVAILABLE_WORDS = {"na", "n a"}  # 'NA' in a column of names means not available
+
+
+def parse_countries(
+    series: pd.Series, codes: bool | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Canonicalise country labels. Returns (short_name, iso3, unrecognized).
 
+    `codes`: whether the column holds ISO codes (None: decide from the values, see
+    holds_country_codes). In a column of names 'NA' is missing; in a column of codes, Namibia.
     Blank or redacted: name and iso3 empty (<NA>), not flagged. Unrecognised text: name
     'Unknown', iso3 <NA>, flagged for the cleaning report.
     """
     text = blank_redactions(series)
-    matches = {value: lookup_country(value) for value in text.dropna().unique()}
+    codes = holds_country_codes(text) if codes is None else codes
+    if not codes:
+        text = text.mask(text.map(normalize_text, na_action="ignore").isin(NOT_AVAILABLE_WORDS))
+    matches = {value: lookup_country(value, codes) for value in text.dropna().unique()}
     names = {v: (m[0] if m else UNKNOWN_COUNTRY) for v, m in matches.items()}
     codes = {v: (m[1] or None if m else None) for v, m in matches.items()}
     name = text.map(names)
@@ -355,9 +429,11 @@ def parse_countries(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]
 # ---------------------------------------------------------------- totals and notes
 
 TOTAL_RE = re.compile(
-    r"^(?:(?:grand|sub) ?totals?|totals?|fy ?\d{2,4} totals?|totals? fy ?\d{2,4}"
+    r"^(?:(?:grand|sub) ?totals?|totals?|sums?|fy ?\d{2,4} totals?|totals? fy ?\d{2,4}"
+    r"|totals? (?:for|of|in) .+|(?:count|sum|number) of .+"
     r"|total (?:cases|records|persons|people|screenings))(?: \d+)?$"
 )
+_TOTAL_WORDS = ("total", "sum", "count of", "number of")
 
 
 def is_total_label(series: pd.Series) -> pd.Series:
@@ -368,7 +444,9 @@ def is_total_label(series: pd.Series) -> pd.Series:
 def total_mask(text: pd.Series) -> pd.Series:
     """is_total_label for text already passed through clean_cells (saves a pass per column)."""
     result = pd.Series(False, index=text.index)
-    candidates = text.str.contains("total", case=False, regex=False).fillna(False).astype(bool)
+    candidates = (
+        text.str.contains("|".join(_TOTAL_WORDS), case=False, regex=True).fillna(False).astype(bool)
+    )
     if candidates.any():
         norm = text[candidates].map(normalize_text).astype("str")
         result[candidates] = norm.str.fullmatch(TOTAL_RE.pattern).fillna(False).astype(bool)

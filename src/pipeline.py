@@ -80,6 +80,32 @@ class ConfigError(ValueError):
     """pipeline.yml is malformed; the message names the entry and key."""
 
 
+def _plain(value):
+    """YAML reads an unquoted 2017-03-31 as a date, which papermill cannot pass: make it text."""
+    import datetime as dt
+
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def read_parameters(path: str | Path) -> dict:
+    """A YAML file of notebook parameters as a dict; dates as ISO text. SystemExit naming the
+    file when it is not a mapping or not YAML."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise SystemExit(f"{path}: cannot read the parameters file: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SystemExit(f"{path}: expected a mapping of parameter names to values")
+    return _plain(data)
+
+
 def load_config(path: Path = CONFIG) -> list[Report]:
     """Read pipeline.yml into Report entries, checking names, notebooks and keys."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -100,7 +126,9 @@ def load_config(path: Path = CONFIG) -> list[Report]:
         if not repo_path(entry["notebook"]).exists():
             raise ConfigError(f"{where}: notebook {entry['notebook']} does not exist")
         merged = {**{k: v for k, v in defaults.items() if k != "parameters"}, **entry}
-        merged["parameters"] = {**defaults.get("parameters", {}), **entry.get("parameters", {})}
+        merged["parameters"] = _plain(
+            {**defaults.get("parameters", {}), **entry.get("parameters", {})}
+        )
         reports.append(Report(**merged))
     return reports
 
@@ -333,12 +361,15 @@ def run_report(report: Report, adhoc: bool = False, extra_parameters: dict | Non
     finally:
         # Whatever stopped the run (a failing cell, Ctrl-C, a timeout, a dead kernel), leave
         # nothing that looks finished: keep the partial notebook in build/failed/ for debugging
-        # and remove this report's outputs and the index that would link them.
+        # and remove this report's reports, its declared outputs (the whole set: an old table
+        # beside a missing summary would be a mixed set) and the index that would link them.
         if not finished:
             if running.exists():
                 os.replace(running, failed)
             if not adhoc:
+                outputs = [repo_path(out) for out in report.outputs]
                 _remove(report.executed, report.html, report.html_full, REPORTS / "index.html")
+                _remove(*outputs)
         _remove(running)
     _log(f"[{report.name}] ✓ done in {time.monotonic() - started:.1f}s -> {relative_to_root(html)}")
     return 0
@@ -448,11 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         path = build_index(load_config())
         _log(f"[index] ✓ {relative_to_root(path)}")
         return 0
-    extra = {}
-    if args.params_file:
-        extra = yaml.safe_load(Path(args.params_file).read_text(encoding="utf-8")) or {}
-        if not isinstance(extra, dict):
-            parser.error(f"{args.params_file}: expected a mapping of parameter names to values")
+    extra = read_parameters(args.params_file) if args.params_file else {}
     try:
         report = get_report(args.name)
     except KeyError:

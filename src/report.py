@@ -95,6 +95,8 @@ def show_year_basis_note(year_basis: str, foia) -> None:
 def show_source(summary: dict) -> None:
     """One paragraph naming the input file, its checksum, format and the period it covers."""
     encoding = f", {summary['encoding']}" if summary.get("encoding") else ""
+    order = (summary.get("date_order") or {}).get("screening_date", "month first")
+    encoding += f"; text dates read {order}, serial dates in the {summary.get('date_system', '1900')} system"
     checked = (
         "checksums verified against data/raw/MANIFEST.sha256"
         if summary.get("checksums_verified")
@@ -206,6 +208,60 @@ def unrecognized_table(summary: dict) -> pd.DataFrame:
     ]
     if not rows:
         return pd.DataFrame({"unrecognised values": ["none: every label was recognised"]})
+    return pd.DataFrame(rows)
+
+
+def review_table(summary: dict) -> pd.DataFrame:
+    """Everything the cleaner found that a person should look at, one row each, with where it
+    is: cells of unknown value, columns with data but no field, sheets named for another fiscal
+    year, case numbers that differ only invisibly, tables of counts set aside."""
+    rows = []
+    for c in summary.get("unknown_cells", []):
+        rows.append(
+            {
+                "finding": f"{c['kind']} in a data cell (read as empty)",
+                "where": f"sheet {c['sheet']}, row {c['row']}, column {c['column']}",
+                "detail": f"{c['text']} ({c['field'] or 'no field'})",
+            }
+        )
+    for u in summary.get("unmapped_columns", []):
+        rows.append(
+            {
+                "finding": "column with data that maps to no field (not in the table)",
+                "where": f"sheet {u['sheet']}, column {u['column']}",
+                "detail": f"{u['filled_rows']} rows filled",
+            }
+        )
+    for m in summary.get("sheet_year_mismatches", []):
+        rows.append(
+            {
+                "finding": "sheet named for another fiscal year than its dates",
+                "where": f"sheet {m['sheet']}",
+                "detail": f"named FY{m['sheet_fiscal_year']}; {m['rows']} rows dated in "
+                + ", ".join(f"FY{y}" for y in m["fiscal_years_in_dates"]),
+            }
+        )
+    for v in summary.get("case_id_variants", []):
+        rows.append(
+            {
+                "finding": "case number written another way (rejected as a duplicate)",
+                "where": "",
+                "detail": f"{v['duplicate_written_as']!r} is {v['kept']!r}",
+            }
+        )
+    for sheet in summary.get("sheets", []):
+        if "count_total" in sheet:
+            agrees = "agrees" if sheet.get("matches_cases") else "DOES NOT agree"
+            rows.append(
+                {
+                    "finding": "table of counts set aside (its rows are not people)",
+                    "where": f"sheet {sheet['sheet']}",
+                    "detail": f"counts add up to {sheet['count_total']}; {agrees} with the "
+                    "people read",
+                }
+            )
+    if not rows:
+        return pd.DataFrame({"findings": ["none: nothing needs review"]})
     return pd.DataFrame(rows)
 
 

@@ -150,17 +150,33 @@ class FoiaStatus:
         return "stand-in" if self.is_standin else "real release"
 
 
+class IncompleteOutputs(RuntimeError):
+    """data/processed holds a summary that does not match its tables (a mixed or partial set)."""
+
+
 def read_summary(summary_path) -> dict:
-    """cleaning_summary.json as a dict (FileNotFoundError saying how to make it)."""
+    """cleaning_summary.json as a dict, after checking that the tables it was written with are
+    the ones beside it (their SHA-256 is in the summary). FileNotFoundError saying how to make
+    it; IncompleteOutputs when the set is mixed."""
     import json
     from pathlib import Path
+
+    from src.helpers import sha256_file
 
     path = Path(summary_path)
     if not path.exists():
         raise FileNotFoundError(
             f"{path} not found: run the cleaning notebook first (make reports, or 01_clean_foia)"
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    for name, digest in (summary.get("outputs") or {}).items():
+        table = path.parent / name
+        if not table.exists() or sha256_file(table) != digest:
+            raise IncompleteOutputs(
+                f"{path.parent}: {name} does not match {path.name} (the outputs are a mixed or "
+                "incomplete set, e.g. after an interrupted write); re-run the cleaning notebook"
+            )
+    return summary
 
 
 def read_foia_status(summary_path) -> FoiaStatus:

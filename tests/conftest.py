@@ -113,7 +113,7 @@ def simple_rows() -> list[list]:
         ["A1", dt.datetime(2008, 3, 4), "Colombia", "Family Member", "N", "Blaine, WA"],
         ["A2", "2009-11-20", "Burma", "UAM", "Y", "(b)(7)(C)"],
         ["A3", 39600, "Korea, South", "Valid Visa/Document", "yes", "Champlain, NY"],
-        ["A4", "4/5/2016", "(b)(6)", "Public interest exception", "", "Detroit, MI"],
+        ["A4", "4/15/2016", "(b)(6)", "Public interest exception", "", "Detroit, MI"],
         ["A5", "07-Jan-2017", "Canada", "Anchor relative", "0", "Derby Line, VT"],
         [],
         ["Total", None, None, None, None, 5],

@@ -163,7 +163,7 @@ def test_simple_workbook(simple_xlsx):
         "2008-03-04",
         "2009-11-20",
         "2008-06-01",
-        "2016-04-05",
+        "2016-04-15",
         "2017-01-07",
     ]
     assert c["fiscal_year"].tolist() == [2008, 2010, 2008, 2016, 2017]
@@ -225,7 +225,7 @@ def test_rejections_name_reason_and_location(tmp_path):
     assert "after the data cutoff" in rejected.loc["K-102", "reason"]
     assert "year cannot be determined" in rejected.loc["K-103", "reason"]
     assert rejected.loc["K-104", "reason"].startswith(
-        "duplicate case_id K-104 (first seen at Data row 5)"
+        "duplicate case_id K-104: same case number as K-104 (first seen at Data row 5)"
     )
     assert (
         rejected.loc["K-103", "source_row"] == 4 and rejected.loc["K-103", "source_sheet"] == "Data"
