@@ -28,11 +28,14 @@
 cases_path = "data/processed/stca_cases.csv"
 summary_path = "data/processed/cleaning_summary.json"
 ledger_path = "references/article_claims.csv"
+flows_path = "data/processed/border_flows.csv"  # official files, for the second verdict
 verdicts_path = "data/processed/claims_verdicts.csv"
 strict = True  # fail the build when a checked claim is not supported or inconsistent
 
 # %%
-from src import claims, helpers, report
+import pandas as pd
+
+from src import claims, context, helpers, report
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
@@ -41,7 +44,9 @@ foia = FoiaStatus.from_summary(summary)
 helpers.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ledger = claims.load_ledger(helpers.repo_path(ledger_path))
-verdicts = claims.evaluate_claims(ledger, cases, foia, period_end=summary["period"]["end"])
+ctx = {key: context.load_context(key) for key in context.CONTEXT_FILES}
+ctx["border_flows"] = pd.read_csv(helpers.repo_path(flows_path), dtype={"period": str})
+verdicts = claims.evaluate_claims(ledger, cases, foia, summary["period"]["end"], ctx)
 verdicts_file = helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_path))
 
 # %% [markdown]

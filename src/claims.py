@@ -86,6 +86,36 @@ def rcmp_monthly_rate_ratio(
     return recent / (context.annual_value(ctx["rcmp_annual"], base_year) / 12)
 
 
+# U.S.-bound measures in the official files that count the same thing as asylum claims at
+# Canada's land ports (none is published: Border Patrol apprehensions and CBP encounters count
+# anyone, for any purpose).
+LIKE_FOR_LIKE_US_BOUND = ("us_land_port_asylum_claims",)
+
+
+class NoLikeMeasure(LookupError):
+    """The official files hold no measure comparable with the one the claim needs."""
+
+
+def official_land_port_claims_per_us_case(
+    cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], year: int, period_end: str
+) -> float:
+    """From official files only: Canada's land-port claims in `year` per U.S.-bound asylum claim
+    at a land port in the same year. Raises NoLikeMeasure naming the U.S.-bound measures that do
+    exist when none is like for like."""
+    flows = ctx.get("border_flows")
+    if flows is None:
+        raise NoLikeMeasure("the official border table (border_flows.csv) was not given")
+    us_bound = flows[flows["direction"] == "canada_to_us"]
+    like = us_bound[us_bound["measure"].isin(LIKE_FOR_LIKE_US_BOUND)]
+    if like.empty:
+        found = ", ".join(sorted(set(us_bound["measure"]))) or "none"
+        raise NoLikeMeasure(
+            f"no like-for-like U.S.-bound measure in the official files (they hold: {found}, "
+            "which count anyone crossing, for any purpose)"
+        )
+    raise NotImplementedError("add the comparison when such a measure is published")
+
+
 CASE_METRICS: dict[str, Callable] = {
     name: getattr(metrics, name)
     for name in (
@@ -103,6 +133,7 @@ CASE_METRICS: dict[str, Callable] = {
 CONTEXT_METRICS: dict[str, Callable] = {
     "land_port_claims_per_us_case": land_port_claims_per_us_case,
     "rcmp_monthly_rate_ratio": rcmp_monthly_rate_ratio,
+    "official_land_port_claims_per_us_case": official_land_port_claims_per_us_case,
 }
 
 
@@ -133,8 +164,10 @@ def input_statuses(
         "citizenships": lambda: [foia.citizenships_present(params["year"])],
         "land_port_claims_per_us_case": lambda: [foia.year("calendar", int(first[:4]))],
         "rcmp_monthly_rate_ratio": lambda: [],
+        "official_land_port_claims_per_us_case": lambda: [],
     }[metric]()
     context_inputs = {
+        "official_land_port_claims_per_us_case": lambda: ["official"],
         "land_port_claims_per_us_case": lambda: _context_statuses(
             ctx["land_port_monthly"], first, last
         ),
@@ -256,12 +289,22 @@ def evaluate_claims(
             )
             k = params.pop("k", None)
             expected = json.loads(row["expected"])
-            if row["metric"] in CASE_METRICS:
-                computed = CASE_METRICS[row["metric"]](cases, **params)
-            else:
-                computed = CONTEXT_METRICS[row["metric"]](
-                    cases, ctx, period_end=period_end, **params
+            try:
+                if row["metric"] in CASE_METRICS:
+                    computed = CASE_METRICS[row["metric"]](cases, **params)
+                else:
+                    computed = CONTEXT_METRICS[row["metric"]](
+                        cases, ctx, period_end=period_end, **params
+                    )
+            except NoLikeMeasure as reason:
+                out.update(
+                    computed=str(reason),
+                    computed_status="official",
+                    basis=verdict_basis(foia, foia_inputs),
+                    verdict=NOT_CHECKABLE,
                 )
+                rows.append(out)
+                continue
             if row["comparison"] == "among_top_k":
                 shown = f"top {k}: " + _fmt(list(computed)[:k])
             elif row["comparison"] == "includes":

@@ -58,6 +58,7 @@ class Report:
     outputs: list[str] = field(default_factory=list)
     figures_dir: str | None = None
     execution_timeout: int = DEFAULT_TIMEOUT
+    data: str = "foia"  # "official": built only from official files; "foia": from the FOIA table
 
     @property
     def executed(self) -> Path:
@@ -423,8 +424,11 @@ def build_index(reports: list[Report]) -> Path:
                 "html_full": report.html_full.name if report.html_full.exists() else None,
                 "figure_csvs": [os.path.relpath(repo_path(f), REPORTS) for f in figures],
                 "parameters": report.parameters,
+                "data": report.data,
             }
         )
+    # Reports built only on official files first (they hold real numbers), in pipeline order.
+    entries.sort(key=lambda e: e["data"] != "official")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,

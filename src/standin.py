@@ -12,6 +12,13 @@ never writes to data/raw; after a deliberate regeneration, run `make manifest`.
 
 from __future__ import annotations
 
+import os
+
+# openpyxl writes XML with lxml when it is installed (it is: pandas.read_html needs it) and with
+# the standard library otherwise, and the bytes differ. The stand-in is byte-reproducible, so it
+# is always written the one way it was first written. Set before openpyxl is imported.
+os.environ["OPENPYXL_LXML"] = "False"
+
 import io
 import json
 import re

@@ -3,6 +3,10 @@ small messy spreadsheets that the tests write into tmp_path."""
 
 from __future__ import annotations
 
+import os
+
+os.environ["OPENPYXL_LXML"] = "False"  # as src/standin.py: one XML writer, whatever is installed
+
 import datetime as dt
 import os
 import shutil

@@ -108,7 +108,18 @@ def test_every_index_link_resolves(site, visit):
         assert site in target.parents, f"index link leaves reports/: {href}"
 
 
-@pytest.mark.parametrize("name", ["index", *REPORTS])
+FOIA_REPORTS = [r.name for r in pipeline.load_config() if r.data == "foia"]
+OFFICIAL_REPORTS = [r.name for r in pipeline.load_config() if r.data == "official"]
+
+
+@pytest.mark.parametrize("name", OFFICIAL_REPORTS)
+def test_reports_built_only_on_official_files_have_no_standin_notice(site, visit, name):
+    v = visit(site / f"{name}.html")
+    assert v.page.locator(".standin-notice").count() == 0
+    assert "STAND-IN" not in v.page.inner_text("body")
+
+
+@pytest.mark.parametrize("name", ["index", *FOIA_REPORTS])
 def test_standin_notice_is_visible_with_a_working_link(site, visit, name):
     v = visit(site / f"{name}.html")
     notice = v.page.locator(".standin-notice").first

@@ -68,13 +68,19 @@ def test_full_build_writes_every_report_and_processed_file(built_repo):
         "rejected_rows.csv",
         "cleaning_summary.json",
         "claims_verdicts.csv",
+        "border_flows.csv",
     ):
         assert (repo / "data" / "processed" / out).exists()
+    flows = pd.read_csv(repo / "data" / "processed" / "border_flows.csv", dtype={"period": str})
+    assert set(flows["status"]) == {"official", "derived"} and len(flows) > 8000
     summary = json.loads((repo / "data" / "processed" / "cleaning_summary.json").read_text())
     assert summary["rows"]["kept"] == 466 and summary["rows"]["balanced"]
     index = (repo / "reports" / "index.html").read_text()
     for name in REPORT_NAMES:
         assert f'href="{name}.html"' in index
+    # the report built only on official files comes first
+    first = min(REPORT_NAMES, key=lambda n: index.index(f'href="{n}.html"'))
+    assert first == "both_directions"
     assert "[clean_foia] cell 1/" in result.stderr  # progress is visible
     assert not list((repo / "notebooks").glob("*-executed*"))
     source = nbformat.read(repo / "notebooks" / "01_clean_foia.ipynb", as_version=4)
@@ -198,6 +204,7 @@ def test_real_release_dropped_in_replaces_the_standin(built_repo, tmp_path):
     verdicts = pd.read_csv(repo / "data" / "processed" / "claims_verdicts.csv")
     checked = verdicts[verdicts["basis"] != "no data can test it"]
     assert set(checked["basis"]) == {"real release", "official figures"}
-    assert set(checked["verdict"]) == {"supported"}
+    assert set(checked["verdict"]) == {"supported", "not checkable"}
+    assert set(checked.loc[checked["verdict"] == "not checkable", "basis"]) == {"official figures"}
     for csv in (repo / "reports" / "figures").glob("*/*.csv"):
         assert not pd.read_csv(csv)["status"].isin(["illustrative", "bound"]).any(), csv

@@ -1,0 +1,91 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (stca-foia)
+#     language: python
+#     name: stca-foia
+# ---
+
+# %% [markdown]
+# # Both directions, 2000 to 2024, from official files
+#
+# The 2017 story asked whether anyone flees Canada for the U.S. Its U.S.-bound numbers came from a
+# USCIS release that is not public, and no later count of asylum seekers going from Canada to the
+# U.S. has been published. What official files do show, for both directions, is on this page,
+# and everything on it is real: U.S. Border Patrol apprehensions on the northern border (DHS and
+# CBP), asylum claims and RCMP interceptions in Canada (IRCC). They are not the same measures as
+# the article's, and they are not the same measure as each other: each chart says so.
+
+# %% tags=["parameters"]
+flows_path = "data/processed/border_flows.csv"
+figures_dir = "reports/figures/both_directions"
+
+# %%
+from src import border_figures, figures, helpers, official, report
+
+flows = official.border_flows()
+flows_file = helpers.write_csv_atomic(flows, helpers.repo_path(flows_path))
+out_dir = helpers.repo_path(figures_dir)
+charts = []
+report.show_table(official.flows_overview(flows))
+
+# %% [markdown]
+# ## The northern border, seen from the U.S. side
+#
+# Border Patrol agents apprehend people who cross into the U.S. between ports of entry. On the
+# northern border these numbers were small for two decades, then rose sharply from 2022, most of
+# all in the Swanton sector (Vermont and northern New York), across from Quebec.
+
+# %%
+chart = border_figures.chart_northern_sectors(border_figures.sector_table(flows))
+charts.append(figures.publish(chart, out_dir))
+
+# %% [markdown]
+# ## Both directions, month by month
+#
+# On 25 March 2023 the Safe Third Country Agreement was extended to the whole land border, so
+# people crossing into Canada between ports (mostly at Roxham Road, Quebec) could be returned to
+# the U.S. The two lines count different things, as the box in the chart says.
+
+# %%
+chart = border_figures.chart_both_directions(border_figures.monthly_table(flows))
+charts.append(figures.publish(chart, out_dir))
+
+# %% [markdown]
+# ## Who is apprehended on the northern border
+
+# %%
+chart = border_figures.chart_citizenship(border_figures.citizenship_table(flows))
+charts.append(figures.publish(chart, out_dir))
+
+# %% [markdown]
+# ## Canada's asylum claims, by where they were made
+
+# %%
+chart = border_figures.chart_offices(border_figures.office_table(flows))
+charts.append(figures.publish(chart, out_dir))
+figure_index = figures.write_figure_index(charts, out_dir)
+
+# %% [markdown]
+# ## Where two official files publish the same series
+#
+# Both are kept in the data. They agree within their rounding except where noted.
+
+# %%
+report.show_table(official.agreement(flows))
+
+# %% [markdown]
+# ## Where a table's provinces do not add up to its own total
+#
+# IRCC's pages hold a few such cells (the 2018 Saskatchewan revision, early 2023). The values are
+# kept as published.
+
+# %%
+report.show_table(official.provinces_vs_totals_table(flows))
