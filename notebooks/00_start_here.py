@@ -9,15 +9,17 @@
 # ---
 
 # %% [markdown]
-# # Start here
+# # Start here: a first look at the cleaned table
 #
-# A first look at the cleaned table: one row per person who came from Canada to a U.S. land port
-# and asked for asylum under an exception to the Safe Third Country Agreement. Run the cells top
-# to bottom (the table is built by `make reports`, or by running `01_clean_foia` first).
-#
-# **Things you can change** in the next cell: which year basis to count by, the year range and
-# how many nationalities to list. The other notebooks have their own parameters cells; to run one
-# with other values from the shell, see "Run one notebook with other parameters" in README.md.
+# One row per person who came from Canada to a U.S. land port and asked for asylum under an
+# exception to the Safe Third Country Agreement: what each column means, and the people by year,
+# citizenship and exception.
+
+# %% [markdown] tags=["analyst"]
+# For analysts: run the cells top to bottom (the table is built by `make reports`, or by running
+# `01_clean_foia` first). **Things you can change** in the next cell: which year basis to count
+# by, the year range and how many nationalities to list. To run a notebook with other values from
+# the shell, see "Run one notebook with other parameters" in README.md.
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"
@@ -36,20 +38,22 @@ foia = read_foia_status(helpers.repo_path(summary_path))
 helpers.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 selected = views.in_years(cases, year_basis, first_year, last_year)
-print(f"{len(selected)} of {len(cases)} people, {year_basis} years {first_year}-{last_year}")
+report.show_selection(len(selected), len(cases), year_basis, first_year, last_year)
 
 # %% [markdown]
 # ## What each column means
 
 # %%
-report.show_table(views.dictionary(DATA_DICTIONARY, cases))
+report.show_table(views.dictionary(DATA_DICTIONARY, cases), "Data dictionary")
+report.show_downloads(["stca_cases.csv"])
 
 # %% [markdown]
 # ## By year
 
 # %%
 report.show_table(
-    report.mark_invented(views.by_year(selected, year_basis, foia), ["people", "share"])
+    report.mark_invented(views.by_year(selected, year_basis, foia), ["people", "share"]),
+    "People by year",
 )
 
 # %% [markdown]
@@ -59,7 +63,8 @@ report.show_table(
 report.show_table(
     report.mark_invented(
         views.by_nationality(selected, top_nationalities, foia), ["people", "share"]
-    )
+    ),
+    "Largest citizenship groups",
 )
 
 # %% [markdown]
@@ -67,14 +72,15 @@ report.show_table(
 
 # %%
 report.show_table(
-    report.mark_invented(views.by_exception(selected, foia), ["people", "expedited_removal"])
+    report.mark_invented(views.by_exception(selected, foia), ["people", "expedited_removal"]),
+    "People by exception, and expedited removal within each",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["analyst"]
 # ## Your turn
 #
 # `cases` is a pandas DataFrame; the metrics in `src/metrics.py` (for example
 # `metrics.count_in_year(cases, 2016)`) are the same functions the claims ledger uses.
 
-# %%
+# %% tags=["analyst"]
 metrics.count_in_year(cases, 2016, year_basis)

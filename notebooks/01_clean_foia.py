@@ -16,10 +16,16 @@
 # %% [markdown]
 # # Cleaning the USCIS STCA FOIA release
 #
-# This notebook turns the raw spreadsheet in `data/raw/foia/` into one tidy row per person
-# (`data/processed/stca_cases.csv`). It verifies the raw data's checksums first, then reports
-# every row it read: kept, rejected (with the reason), or set aside as a title, total, note or
-# blank row. The logic lives in `src/clean.py`; this notebook calls it and shows the result.
+# How the USCIS spreadsheet becomes one tidy row per person. The file's checksums are verified
+# first; then every row read is accounted for: kept, rejected (with the reason), or set aside as a
+# title, total, note or blank row. The cleaned table can be downloaded below, with its data
+# dictionary.
+
+# %% [markdown] tags=["analyst"]
+# For analysts: the input is `data/raw/foia/`, the outputs go to `data/processed/`
+# (`stca_cases.csv`, `rejected_rows.csv`, `cleaning_summary.json`), and the logic lives in
+# `src/clean.py`. Set `strict = True` in the parameters to make anything under "To review" stop
+# the build.
 
 # %% tags=["parameters"]
 raw_path = "data/raw/foia"  # a file, or a folder: the real release beside the stand-in wins
@@ -49,56 +55,59 @@ report.show_source(summary)
 # headers, blanks, totals and footnotes, counted here so nothing disappears unseen.
 
 # %%
-report.show_table(report.row_accounting_table(summary))
+report.show_table(report.row_accounting_table(summary), "Every row of the file, by kind")
 report.show_balance(summary)
 
 # %%
-report.show_table(report.sheets_table(summary))
+report.show_table(report.sheets_table(summary), "What each sheet held")
 
 # %% [markdown]
 # ## Totals printed in the spreadsheet, checked against the records above them
 
 # %%
-report.show_table(report.total_checks_table(summary))
+report.show_table(report.total_checks_table(summary), "Totals printed in the file, checked")
 
 # %% [markdown]
 # ## Rejected rows
 #
 # A row is rejected only when its year cannot be determined, its date falls outside the period
 # the release covers, or it repeats an earlier case number. Each one is listed with where it came
-# from, so it can be checked in the raw file; the full list is `rejected_rows.csv`.
+# from, so it can be checked in the original file.
 
 # %%
-report.show_table(report.rejected_table(result.rejected))
+report.show_table(report.rejected_table(result.rejected), "Rejected rows, as received")
+report.show_downloads(["rejected_rows.csv"])
 
 # %% [markdown]
 # ## Values that were not recognised
 #
-# Kept in the table as `Unknown` (country) or `unknown` (exception), and listed here for review.
-# Run with `strict = True` to make any of them stop the build.
+# Kept in the table as "Unknown" (country) or "unknown" (exception), and listed here for review.
 
 # %%
-report.show_table(report.unrecognized_table(summary))
+report.show_table(report.unrecognized_table(summary), "Labels the cleaner did not recognise")
 
 # %% [markdown]
 # ## To review
 #
 # What the cleaner found that a person should look at: cells whose value the file does not hold
 # (Excel errors), columns with data that map to no field, sheets named for another fiscal year
-# than their dates, case numbers written two ways, and tables of counts set aside. With
-# `strict = True` any of these stops the build.
+# than their dates, case numbers written two ways, and tables of counts set aside.
 
 # %%
-report.show_table(report.review_table(summary))
+report.show_table(report.review_table(summary), "Findings to review")
 
 # %% [markdown]
 # ## The cleaned table
 #
-# Validated with a pandera schema before it was written. Its columns:
+# Checked against a schema (types, allowed values, dates in the period) before it was written.
+# Its columns:
 
 # %%
 report.show_schema_result(summary)
-report.show_table(views.dictionary(DATA_DICTIONARY, result.cases))
+report.show_table(
+    views.dictionary(DATA_DICTIONARY, result.cases), "Data dictionary of the cleaned table"
+)
+report.show_downloads(["stca_cases.csv"])
 
-# %%
-report.show_table(report.preview(result.cases))
+# %% tags=["analyst"]
+report.show_table(report.preview(result.cases), "The first ten cleaned rows")

@@ -63,13 +63,14 @@ report.show_verdict_breakdown(verdicts)
 # article's years are read as calendar years: that reading is our assumption.
 
 # %%
-report.show_table(report.verdict_table(verdicts))
+report.show_table(report.verdict_table(verdicts), "Checked claims, with their basis and verdict")
+report.show_downloads(["claims_verdicts.csv"])
 
 # %% [markdown]
 # ## Claims no data can check
 
 # %%
-report.show_table(report.not_checkable_table(verdicts))
+report.show_table(report.not_checkable_table(verdicts), "Claims no data can check, and why")
 
 # %%
 if strict:

@@ -55,7 +55,7 @@ charts = []
 table = figures.comparison_table(cases, ctx, period_end, foia)
 chart = figures.chart_comparison(table)
 charts.append(figures.publish(chart, out_dir))
-report.show_table(table)
+report.show_table(table, "Both directions, like for like: the values and ratios behind the chart")
 
 # %% [markdown]
 # ## The Canada side, 2017 to 2019
@@ -73,11 +73,14 @@ figure_index = figures.write_figure_index(charts, out_dir)
 # the first published ones are kept in the data with their sources.
 
 # %%
-report.show_table(report.revisions_table(ctx["rcmp_monthly"]))
-report.show_table(report.revisions_table(ctx["land_port_monthly"]))
+report.show_table(report.revisions_table(ctx["rcmp_monthly"]), "RCMP interceptions: revisions")
+report.show_table(
+    report.revisions_table(ctx["land_port_monthly"]), "Claims at land ports: revisions"
+)
 
 # %% [markdown]
 # ## Sources
 
 # %%
-report.show_table(context.sources_table(ctx))
+report.show_table(context.sources_table(ctx), "Sources of the Canada-side figures")
+report.show_downloads([name for name in context.CONTEXT_FILES.values()])

@@ -171,11 +171,12 @@ def _hbars(ax, values: list, categories: list, faces: list, statuses: list, labe
 
 
 def publish(chart: Chart, out_dir: str | Path) -> Chart:
-    """Save the chart (PNG, SVG, CSV) and show its PNG in the notebook with its alt text."""
+    """Save the chart (PNG, SVG, CSV) and show it in the notebook as a figure: the image (with
+    its alt text) opens the full-size SVG, and a caption links the SVG, the PNG and the CSV."""
     from src.helpers import show_figure
 
     paths = save_chart(chart, out_dir)
-    show_figure(paths["png"], chart.alt)
+    show_figure(paths["png"], chart.alt, caption=chart.title, links=paths)
     return chart
 
 

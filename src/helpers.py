@@ -312,7 +312,7 @@ STANDIN_NOTICE_HTML = (
     "figures the article published (reading its years as calendar years, our assumption). Every "
     "other value (most years, most nationalities, the split between exceptions, ports, dates) is "
     "<em>invented</em>: hatched in charts, marked in tables, and not to be cited. "
-    '<a href="{provenance_href}" style="text-decoration:underline">Read the provenance note</a>.</div>'
+    '<a href="{provenance_href}" style="text-decoration:underline">How the data was made and checked</a>.</div>'
 )
 
 
@@ -337,12 +337,43 @@ def show_data_notice(status) -> None:
     display(Markdown(f"Data: the FOIA release `{name}` (sha256 `{status.sha256[:12]}`)."))
 
 
-def show_figure(png_path: str | os.PathLike, alt: str) -> None:
-    """Display a saved PNG in a notebook with `alt` as its alt text (written into the HTML report)."""
-    from IPython.display import Image, display
+def figure_html(png_path: Path, alt: str, caption: str, links: dict[str, str]) -> str:
+    """A <figure> for the reports: the PNG embedded (the page stands alone), wrapped in a link to
+    the full-size SVG, and a caption with links to the SVG, PNG and CSV (relative to reports/)."""
+    import base64
+    from html import escape
+
+    def href(path: str) -> str:
+        return os.path.relpath(Path(path).resolve(), REPORTS_DIR.resolve()).replace(os.sep, "/")
+
+    data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
+    svg = escape(href(links["svg"]))
+    return (
+        f'<figure class="stca-figure"><a href="{svg}" title="Open the chart at full size">'
+        f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}"></a>'
+        f"<figcaption>{escape(caption)} "
+        f'<span class="figure-links">Full size: <a href="{svg}">SVG</a> · '
+        f'<a href="{escape(href(links["png"]))}">PNG</a> · '
+        f'Data behind it: <a href="{escape(href(links["csv"]))}">CSV</a></span>'
+        "</figcaption></figure>"
+    )
+
+
+def show_figure(
+    png_path: str | os.PathLike,
+    alt: str,
+    caption: str = "",
+    links: dict[str, str] | None = None,
+) -> None:
+    """Display a saved PNG in a notebook with `alt` as its alt text (written into the HTML
+    report); with `links` (svg, png, csv paths) as a captioned figure linking its files."""
+    from IPython.display import HTML, Image, display
 
     if not alt or not alt.strip():
         raise ValueError(f"alt text is required for {png_path}")
+    if links:
+        display(HTML(figure_html(Path(png_path), alt.strip(), caption, links)))
+        return
     image = Image(filename=str(png_path))
     display(image, metadata={"image/png": {"alt": alt.strip()}})
 

@@ -41,6 +41,22 @@ BORDER_FLOWS_COLUMNS = [
     "direction", "measure", "area", "category", "period_type", "period", "value", "rounding",
     "suppressed", "status", "source_file", "source_location",
 ]  # fmt: skip
+FLOWS_DICTIONARY = {
+    "direction": "canada_to_us, us_to_canada, or canada_all_routes (claims in Canada by any route)",
+    "measure": "what is counted: usbp_apprehensions, cbp_encounters, rcmp_interceptions, "
+    "land_port_claims, asylum_claims",
+    "area": "'all' for the whole border or country; otherwise the sector, province or state as "
+    "the source names it",
+    "category": "'all', or a breakdown: 'citizenship: India', 'office type: inland'",
+    "period_type": "fiscal_year (U.S., October to September), calendar_year or month",
+    "period": "2024 for a year, 2023-04 for a calendar month",
+    "value": "the number as published (empty when suppressed)",
+    "rounding": "1, 5 or 10: the source's rounding",
+    "suppressed": "true where IRCC shows '--' (0 to 5, withheld)",
+    "status": "official (as published) or derived (our sum of a file's rows)",
+    "source_file": "the file in the repository's official data folder",
+    "source_location": "sheet, page or table, and row and column, of the value",
+}
 DIRECTIONS = ("canada_to_us", "us_to_canada", "canada_all_routes")
 MEASURES = (
     "usbp_apprehensions",  # U.S. Border Patrol, between ports (any purpose)
@@ -505,9 +521,10 @@ def agreement(flows: pd.DataFrame) -> pd.DataFrame:
             difference = int(row["b"] - row["a"])
             within = abs(difference) <= tolerance
             out.append(
-                {"series": name, "period": period, "file_a": a, "value_a": int(row["a"]),
-                 "file_b": b, "value_b": int(row["b"]), "difference": difference,
-                 "within_rounding": within, "why": "" if within else note}
+                {"series": name, "period": period, "file_a": publication(a),
+                 "value_a": int(row["a"]), "file_b": publication(b), "value_b": int(row["b"]),
+                 "difference": difference, "within_rounding": within,
+                 "why": "" if within else note}
             )  # fmt: skip
     return pd.DataFrame(out)
 
@@ -518,7 +535,14 @@ def provinces_vs_totals_table(flows: pd.DataFrame) -> pd.DataFrame:
     found = provinces_vs_totals(pages)
     if not found:
         return pd.DataFrame({"disagreements": ["none"]})
-    return pd.DataFrame(found)
+    table = pd.DataFrame(found)
+    table["source_file"] = (
+        table["source_file"]
+        .str.extract(r"(\d{4})\.htm$")[0]
+        .map(lambda year: f"IRCC table for {year}")
+    )
+    table["measure"] = table["measure"].map(MEASURE_WORDS)
+    return table.rename(columns={"source_file": "published in", "provinces": "provinces add up to"})
 
 
 MEASURE_WORDS = {
@@ -545,6 +569,13 @@ PUBLICATIONS = {
 def publication(source_file: str) -> str:
     """A reader's name for the publication a file belongs to."""
     return next((name for key, name in PUBLICATIONS.items() if key in source_file), source_file)
+
+
+def flows_dictionary() -> pd.DataFrame:
+    """Column and meaning, for the downloadable table."""
+    return pd.DataFrame(
+        {"column": list(FLOWS_DICTIONARY), "meaning": list(FLOWS_DICTIONARY.values())}
+    )
 
 
 def flows_overview(flows: pd.DataFrame) -> pd.DataFrame:

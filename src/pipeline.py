@@ -252,11 +252,19 @@ def _finalise_notebook(nb) -> None:
         papermill_meta.pop(key, None)
 
 
+ANALYST_TAG = "analyst"  # cells for analysts only: left out of the published rendering
+
+
 def export_html(
     nb, report_name: str, title: str, notebook: str, parameters: dict, published: Path, full: Path
 ) -> None:
-    """Write the two renderings: `published` without code (with a parameters note) and `full`."""
+    """Write the two renderings: `published` for readers (no code, no cells tagged 'analyst', no
+    parameters) and `full` for analysts (code, every cell, and a note of the run's parameters).
+    Bare web addresses become links in both."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from src.site import add_contents, linkify
 
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
@@ -268,21 +276,25 @@ def export_html(
             exclude_input_prompt=not with_code,
             exclude_output_prompt=True,
         )
+        if not with_code:
+            exporter.register_preprocessor(
+                TagRemovePreprocessor(remove_cell_tags={ANALYST_TAG}, enabled=True), enabled=True
+            )
         other = (
-            {"href": full.name, "label": "Version with code"}
+            {"href": full.name, "label": "Version with code (for analysts)"}
             if not with_code
             else {"href": published.name, "label": "Published version (no code)"}
         )
         resources = {
             "metadata": {"name": report_name},
             "stca": {
-                "parameters": parameters if not with_code else None,
+                "parameters": parameters if with_code else None,
                 "notebook": notebook,
                 "other_rendering": other,
             },
         }
         body, _ = exporter.from_notebook_node(nb, resources=resources)
-        write_text_atomic(target, body)
+        write_text_atomic(target, add_contents(linkify(body)))
 
 
 def _remove(*paths: Path) -> None:
@@ -402,6 +414,10 @@ def build_facts() -> dict:
         "foia_sha256": summary.get("source_sha256", ""),
         "is_standin": summary.get("is_standin", True),
         "manifest_sha256": sha256_file(manifest) if manifest.exists() else "",
+        # only a web address git knows (never a guessed one; a local clone has none)
+        "repository_url": next(
+            (u for u in [_git("remote", "get-url", "origin")] if u.startswith("https://")), ""
+        ),
     }
 
 
@@ -435,26 +451,29 @@ def build_index(reports: list[Report]) -> Path:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    from src import site
+
     facts = build_facts()
     build_provenance_page(env)
     html = env.get_template("index.html.j2").render(
-        reports=entries, facts=facts, provenance_href=PROVENANCE_PAGE
+        reports=entries,
+        facts=facts,
+        provenance_href=PROVENANCE_PAGE,
+        findings=site.key_findings(facts["is_standin"]),
+        datasets=site.publish_datasets(),
+        article_url=site.ARTICLE_URL,
+        repository_url=facts["repository_url"],
     )
     return write_text_atomic(REPORTS / "index.html", html)
 
 
 def build_provenance_page(env) -> Path:
-    """Render data/raw/PROVENANCE.md and the context README into reports/provenance.html, so the
-    notices' link works wherever reports/ is published."""
-    import mistune
+    """reports/provenance.html: the methodology and limitations page, written for readers
+    (sources with links, what each measure counts, assumptions, revisions), so the notices' link
+    works wherever reports/ is published. Maintainer notes stay in data/raw/PROVENANCE.md."""
+    from src.site import methodology_facts
 
-    sections = []
-    for source in (ROOT / PROVENANCE_NOTE, ROOT / "data" / "raw" / "context" / "README.md"):
-        markdown = mistune.create_markdown(escape=True, plugins=["table"])
-        sections.append(
-            {"path": relative_to_root(source), "html": markdown(source.read_text(encoding="utf-8"))}
-        )
-    html = env.get_template("provenance.html.j2").render(sections=sections)
+    html = env.get_template("provenance.html.j2").render(facts=methodology_facts())
     return write_text_atomic(REPORTS / PROVENANCE_PAGE, html)
 
 

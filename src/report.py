@@ -39,24 +39,88 @@ def mark_invented(
     return shown
 
 
-def table_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN) -> str:
-    """A table as escaped HTML: full cell text, no row numbers (a named index becomes a column),
-    empty cells blank, a note when rows were cut and a footnote when values are marked invented."""
+YEAR_LIKE = ("year", "fiscal_year", "calendar_year", "period", "row", "header row", "source_row")
+MISSING = "—"
+
+
+def header_text(name: object) -> str:
+    """'ratio_to_us_bound' -> 'Ratio to us bound': words, not code."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _format(value, kind: str) -> str:
+    """One cell for people; a value marked invented keeps its mark."""
+    mark = ""
+    if isinstance(value, str) and value.endswith(f" {INVENTED_MARK}"):
+        value, mark = value[: -len(INVENTED_MARK) - 1], f" {INVENTED_MARK}"
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return MISSING
+    if kind == "text":
+        return MISSING if value == "" else f"{value}{mark}"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"{value}{mark}"
+    if kind == "share":
+        return f"{number:.1%}{mark}"
+    if kind == "year":
+        return f"{number:.0f}{mark}"
+    return (f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}") + mark
+
+
+def _kind(name: str, values: pd.Series) -> str:
+    name = name.lower()
+    if name == "share" or name.endswith("_share"):
+        return "share"
+    if name in YEAR_LIKE or name.endswith(("year", "id", " row", "_row")):
+        return "year"
+    if pd.api.types.is_bool_dtype(values):
+        return "text"
+    numeric = pd.to_numeric(
+        values.astype(str).str.removesuffix(f" {INVENTED_MARK}"), errors="coerce"
+    )
+    return "number" if numeric.notna().sum() == values.notna().sum() else "text"
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A display copy: shares as percentages, thousands separators (not in years or row
+    numbers), missing values as an em dash, human column names; † marks kept."""
+    shown = frame.copy()
+    for column in shown.columns:
+        kind = _kind(str(column), shown[column])
+        shown[column] = [_format(v, kind) for v in shown[column]]
+    return shown.rename(columns=header_text)
+
+
+def table_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN, caption: str = "") -> str:
+    """A table as escaped HTML for readers: a caption, full cell text, no row numbers (a named
+    index becomes a column), values formatted by for_people, inside a box that scrolls sideways
+    on its own (never the page) with a cue, a note when rows were cut and a footnote when values
+    are marked invented."""
     shown = frame.reset_index() if any(frame.index.names) else frame
-    html = shown.head(max_rows).to_html(
-        index=False, escape=True, na_rep="", border=0, classes="dataframe stca-table"
+    marked = shown.astype(str).apply(lambda c: c.str.endswith(f" {INVENTED_MARK}")).any().any()
+    body = for_people(shown.head(max_rows)).to_html(
+        index=False, escape=True, na_rep=MISSING, border=0, classes="dataframe stca-table"
+    )
+    if caption:
+        body = body.replace(">", f"><caption>{escape(caption)}</caption>", 1)
+    label = escape(caption or "table")
+    html = (
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">{body}</div>'
+        f'<p class="table-cue">Wide table: scroll sideways inside it.</p>'
     )
     if len(shown) > max_rows:
         html += f"<p>Showing the first {max_rows} of {len(shown)} rows.</p>"
-    if shown.astype(str).apply(lambda c: c.str.endswith(f" {INVENTED_MARK}")).any().any():
+    if marked:
         html += f'<p class="invented-note">{escape(INVENTED_NOTE)}</p>'
     return html
 
 
-def show_table(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN) -> None:
-    """Display `frame` with table_html."""
+def show_table(frame: pd.DataFrame, caption: str = "", max_rows: int = MAX_ROWS_SHOWN) -> None:
+    """Display `frame` with table_html, under `caption`."""
     with pd.option_context("display.max_colwidth", None):
-        _display_html(table_html(frame, max_rows))
+        _display_html(table_html(frame, max_rows, caption))
 
 
 def safe_html(template: str, **values) -> str:
@@ -92,21 +156,54 @@ def show_year_basis_note(year_basis: str, foia) -> None:
     _display_html(html)
 
 
+def show_selection(selected: int, total: int, basis: str, first: int, last: int) -> None:
+    """One sentence: how many of the people the views below cover."""
+    _display_html(
+        safe_html(
+            "<p>The tables below cover {n} of the {total} people: {basis} years {a} to {b}.</p>",
+            n=f"{selected:,}",
+            total=f"{total:,}",
+            basis=basis,
+            a=first,
+            b=last,
+        )
+    )
+
+
+def show_downloads(names: list[str]) -> None:
+    """Links to the datasets behind this page, as published beside the reports (reports/data/)."""
+    from src.site import DATASETS, dataset_href
+
+    titles = {path.name: (title, row) for path, title, row in DATASETS}
+    items = "".join(
+        safe_html(
+            '<li><a href="{href}">{title}</a> (CSV; one row per {row})</li>',
+            href=dataset_href(name),
+            title=titles.get(name, (name, ""))[0],
+            row=titles.get(name, ("", "value"))[1],
+        )
+        for name in names
+    )
+    _display_html(
+        f'<div class="downloads"><strong>Download the data:</strong><ul>{items}</ul></div>'
+    )
+
+
 def show_source(summary: dict) -> None:
     """One paragraph naming the input file, its checksum, format and the period it covers."""
     encoding = f", {summary['encoding']}" if summary.get("encoding") else ""
     order = (summary.get("date_order") or {}).get("screening_date", "month first")
     encoding += f"; text dates read {order}, serial dates in the {summary.get('date_system', '1900')} system"
     checked = (
-        "checksums verified against data/raw/MANIFEST.sha256"
+        "checksum verified against the project's manifest of raw files"
         if summary.get("checksums_verified")
         else "no checksum manifest covers this file: not verified"
     )
     _display_html(
         safe_html(
-            "<p>Input <code>{file}</code> ({fmt}{enc}), SHA-256 <code>{sha}</code>; {checked}. "
+            "<p>Input: the file <code>{file}</code> ({fmt}{enc}), SHA-256 <code>{sha}</code>; {checked}. "
             "Period: {start} to {end}.</p>",
-            file=summary["source_file"],
+            file=summary["source_file"].rsplit("/", 1)[-1],
             fmt=summary.get("format", "?"),
             enc=encoding,
             sha=summary["source_sha256"],
@@ -193,10 +290,20 @@ def total_checks_table(summary: dict) -> pd.DataFrame:
 
 
 def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
-    """The rejected rows, with location, reason and raw values (or a one-cell 'none' table)."""
+    """The rejected rows, with location, reason and raw values as received (or a one-cell 'none'
+    table); a raw date that is an Excel serial number gets its reading beside it."""
     if rejected.empty:
         return pd.DataFrame({"rejected rows": ["none"]})
-    return rejected
+    from src.parsers import EXCEL_EPOCH
+
+    shown = rejected.copy()
+    serial = shown["raw_screening_date"].astype(str).str.fullmatch(r"\d{5}(\.0+)?")
+    days = pd.to_numeric(shown.loc[serial, "raw_screening_date"], errors="coerce")
+    shown.loc[serial, "raw_screening_date"] = [
+        f"{int(d)} (an Excel serial date: {(EXCEL_EPOCH + pd.Timedelta(days=int(d))):%Y-%m-%d})"
+        for d in days
+    ]
+    return shown.rename(columns=lambda c: c.replace("raw_", "as received: ").replace("source_", ""))
 
 
 def unrecognized_table(summary: dict) -> pd.DataFrame:
@@ -301,7 +408,7 @@ def show_verdict_breakdown(verdicts: pd.DataFrame) -> None:
             parts="; ".join(parts),
         )
     )
-    show_table(verdict_breakdown(verdicts))
+    show_table(verdict_breakdown(verdicts), "Claims by what the verdict rests on")
 
 
 def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:

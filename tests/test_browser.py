@@ -26,9 +26,9 @@ PLACEHOLDER_ALT = ("No description has been provided", "image", "figure", "")
 class Visit:
     """One page load with its blocked requests, console errors and page errors recorded."""
 
-    def __init__(self, browser, path: Path, bypass_csp: bool = False):
+    def __init__(self, browser, path: Path, bypass_csp: bool = False, width: int = 1200):
         self.context = browser.new_context(
-            bypass_csp=bypass_csp, viewport={"width": 1200, "height": 900}
+            bypass_csp=bypass_csp, viewport={"width": width, "height": 900}
         )
         self.page = self.context.new_page()
         self.blocked: list[str] = []
@@ -102,6 +102,8 @@ def test_every_index_link_resolves(site, visit):
     assert len(hrefs) >= 2 * len(REPORTS)
     for href in hrefs:
         parsed = urlparse(href)
+        if parsed.scheme in ("http", "https"):
+            continue  # a citation (the article): navigation in a new tab, checked elsewhere
         assert parsed.scheme == "file", f"index links outside the site: {href}"
         target = Path(unquote(parsed.path))
         assert target.is_file(), f"index link to a missing file: {href}"
@@ -161,3 +163,105 @@ def test_markup_in_a_country_name_is_shown_not_run(browser, tmp_path):
         assert evil in v.page.inner_text("p")
     finally:
         v.close()
+
+
+# ---------------------------------------------------------------- pages a reader can use
+
+PUBLISHED = ["index", "provenance", *REPORTS]
+BUILD_WORDS = ["data/raw", "data/processed", "src/", "notebooks/", "pipeline.yml", ".ipynb",
+               "make reports", "make manifest", "MANIFEST.sha256", "Run parameters"]  # fmt: skip
+PARAMETER_NAMES = sorted(
+    {k for r in pipeline.load_config() for k in r.parameters if "_" in k} | {"strict ="}
+)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("name", PAGES)
+def test_no_page_scrolls_sideways(site, visit, name, width):
+    v = visit(site / f"{name}.html", width=width)
+    assert v.page.evaluate("document.documentElement.scrollWidth") <= width
+    escaping = v.page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .filter(e => !e.closest('.table-scroll, pre'))
+            .map(e => e.tagName + '.' + e.className)"""
+    )
+    assert escaping == [], f"{name} at {width}px: content past the edge: {escaping[:5]}"
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_published_pages_show_no_build_internals(site, visit, name):
+    text = visit(site / f"{name}.html").page.inner_text("body")
+    found = [w for w in BUILD_WORDS + PARAMETER_NAMES if w in text]
+    assert found == [], f"{name}: build internals shown to readers: {found}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_web_address_is_a_link_that_opens_a_new_tab(site, visit, name):
+    v = visit(site / f"{name}.html")
+    bare = v.page.evaluate(
+        """() => {
+            const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const out = [];
+            while (walk.nextNode()) {
+                const n = walk.currentNode;
+                if (/https?:\\/\\//.test(n.textContent) && !n.parentElement.closest('a')) out.push(n.textContent.trim().slice(0, 80));
+            }
+            return out;
+        }"""
+    )
+    assert bare == [], f"{name}: web addresses not in a link: {bare[:3]}"
+    external = v.page.eval_on_selector_all(
+        "a[href^='http']", "els => els.map(e => [e.target, e.rel])"
+    )
+    assert all(t == "_blank" and "noopener" in r for t, r in external), name
+
+
+@pytest.mark.parametrize("name", [*REPORTS, *[f"{n}-full" for n in REPORTS]])
+def test_every_chart_links_its_svg_png_and_csv(site, visit, name):
+    v = visit(site / f"{name}.html")
+    figures = v.page.eval_on_selector_all(
+        "figure.stca-figure",
+        "els => els.map(f => [...f.querySelectorAll('a')].map(a => a.getAttribute('href')))",
+    )
+    images = v.page.locator("img").count()
+    assert len(figures) == images, f"{name}: {images} images, {len(figures)} captioned figures"
+    for hrefs in figures:
+        kinds = {h.rsplit(".", 1)[-1] for h in hrefs}
+        assert {"svg", "png", "csv"} <= kinds, hrefs
+        for href in hrefs:
+            assert (site / unquote(href)).is_file(), f"{name}: missing {href}"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_table_has_a_caption_and_scrolls_in_its_own_box(site, visit, name):
+    v = visit(site / f"{name}.html")
+    tables = v.page.eval_on_selector_all(
+        "main table",
+        "els => els.map(t => [!!t.querySelector('caption') && t.querySelector('caption').innerText.length > 3, !!t.closest('.table-scroll')])",
+    )
+    assert all(captioned and boxed for captioned, boxed in tables), f"{name}: {tables}"
+    if name in ("claims", "clean_foia", "both_directions", "start_here"):
+        assert tables, f"{name} should show its tables"
+
+
+def test_index_links_the_article_and_lists_findings_with_status(site, visit):
+    v = visit(site / "index.html")
+    assert v.page.locator("a[href*='vice.com/en/article/bjdkd5']").count() >= 1
+    findings = v.page.locator(".findings li")
+    assert findings.count() >= 4
+    statuses = findings.locator(".status").all_inner_texts()
+    assert len(statuses) == findings.count()
+    assert "official figures" in statuses and "stated in the article" in statuses
+    downloads = v.page.eval_on_selector_all(
+        "a[href^='data/']", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert {"data/stca_cases.csv", "data/border_flows.csv", "data/claims_verdicts.csv"} <= set(
+        downloads
+    )
+    for href in downloads:
+        assert (site / href).is_file(), href
+    order = v.page.eval_on_selector_all("section.report", "els => els.map(e => e.id)")
+    assert (
+        order[0] == "both_directions" and order[-1] == "clean_foia"
+    )  # readers first, cleaning last

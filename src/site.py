@@ -1,0 +1,201 @@
+"""The published site's reader-facing pieces: web addresses as links, the datasets offered for
+download, the key findings of the landing page (each with its status), and the methodology page.
+
+Everything here reads built data (data/processed, the chart folders) and writes into reports/;
+it never decides a value's status itself: statuses come from the data (src/status.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html import escape
+
+import pandas as pd
+
+from src.helpers import CONTEXT_DIR, FIGURES_DIR, FOIA_DIR, PROCESSED_DIR, REPORTS_DIR
+
+URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:]")
+ARTICLE_URL = (
+    "https://www.vice.com/en/article/bjdkd5/a-small-number-of-people-are-fleeing-canada-for-the-u-s"
+)
+LINK_ATTRS = 'target="_blank" rel="noopener"'
+
+
+def link(url: str, text: str | None = None) -> str:
+    """An escaped link that opens in a new tab (navigation, not a request the page makes)."""
+    return f'<a href="{escape(url)}" {LINK_ATTRS}>{escape(text or url)}</a>'
+
+
+def linkify(html: str) -> str:
+    """Turn every bare web address in the text of `html` into a link; addresses already inside a
+    link, a tag's attributes, a script or a style are left alone."""
+    parts = re.split(r"(<[^>]+>)", html)
+    out, skip = [], 0
+    for part in parts:
+        if part.startswith("<"):
+            tag = part[1:].split()[0].rstrip(">").lower() if len(part) > 2 else ""
+            if tag in ("a", "script", "style"):
+                skip += 1
+            elif tag in ("/a", "/script", "/style"):
+                skip = max(0, skip - 1)
+            out.append(part)
+        elif skip:
+            out.append(part)
+        else:
+            out.append(URL.sub(lambda m: link(m.group(0)), part))
+    return "".join(out)
+
+
+def add_contents(html: str, minimum: int = 4) -> str:
+    """Put a table of contents (the page's h2 headings) after the first h1 of a long page."""
+    headings = re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', html, re.S)
+    if len(headings) < minimum:
+        return html
+    items = "".join(
+        f'<li><a href="#{anchor}">{re.sub(r"<[^>]+>", "", text).replace("¶", "").strip()}</a></li>'
+        for anchor, text in headings
+    )
+    toc = f'<nav class="toc" aria-label="On this page"><strong>On this page</strong><ol>{items}</ol></nav>'
+    match = re.search(r"</h1>", html)
+    return html if match is None else html[: match.end()] + toc + html[match.end() :]
+
+
+# ---------------------------------------------------------------- downloads
+
+DATASETS = [  # (file in data/processed or data/raw, title, what one row is)
+    (PROCESSED_DIR / "stca_cases.csv", "Cleaned cases", "one person screened under an STCA exception"),
+    (PROCESSED_DIR / "rejected_rows.csv", "Rejected rows", "one row of the release not kept, with the reason and the raw values"),
+    (PROCESSED_DIR / "claims_verdicts.csv", "Claims and verdicts", "one claim of the article, its check, basis and verdict"),
+    (PROCESSED_DIR / "border_flows.csv", "Official border figures", "one value from an official file, with the file and cell it came from"),
+    *[(path, f"Canada-side figures: {path.stem.replace('_', ' ')}", "one published figure with its source")
+      for path in sorted(CONTEXT_DIR.glob("*.csv"))],
+]  # fmt: skip
+DATA_DIR_NAME = "data"
+
+
+def publish_datasets() -> list[dict]:
+    """Copy each dataset into reports/data/ (so the site carries its own data) and return
+    title, href (relative to reports/), size and row meaning for each that exists."""
+    target = REPORTS_DIR / DATA_DIR_NAME
+    target.mkdir(parents=True, exist_ok=True)
+    offered = []
+    for path, title, row in DATASETS:
+        if not path.exists():
+            continue
+        shutil.copyfile(path, target / path.name)
+        rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
+        offered.append(
+            {"title": title, "href": f"{DATA_DIR_NAME}/{path.name}", "rows": rows, "row": row}
+        )
+    return offered
+
+
+def dataset_href(name: str) -> str:
+    """Where a report page links a dataset (relative to reports/)."""
+    return f"{DATA_DIR_NAME}/{name}"
+
+
+# ---------------------------------------------------------------- key findings
+
+STATUS_WORDS = {
+    "official": "official figures",
+    "derived": "our arithmetic on official figures",
+    "published": "stated in the article",
+    "illustrative": "illustrative: stand-in values",
+}
+
+
+def _figure_titles(report: str) -> list[dict]:
+    path = FIGURES_DIR / report / "figures.json"
+    if not path.exists():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _chart_status(report: str, name: str) -> str:
+    data = pd.read_csv(FIGURES_DIR / report / f"{name}.csv")
+    statuses = set(data["status"])
+    if statuses & {"illustrative", "bound"}:
+        return "illustrative"
+    if statuses <= {"official"}:
+        return "official"
+    if statuses <= {"official", "derived", "reported"}:
+        return "derived"
+    return "published"
+
+
+def key_findings(is_standin: bool) -> list[dict]:
+    """One sentence each, with its status and the report it comes from. Built from chart titles
+    (which state only non-invented numbers, a tested property) and the claims verdicts."""
+    findings = []
+    for name in ("northern_border_by_sector", "both_directions_by_month"):
+        for entry in _figure_titles("both_directions"):
+            if entry["name"] == name:
+                findings.append(
+                    {"text": entry["title"], "status": _chart_status("both_directions", name),
+                     "href": "both_directions.html"}
+                )  # fmt: skip
+    verdicts_path = PROCESSED_DIR / "claims_verdicts.csv"
+    if verdicts_path.exists():
+        verdicts = pd.read_csv(verdicts_path, keep_default_na=False).set_index("claim_id")
+        if "canada_bound_surge" in verdicts.index:
+            surge = verdicts.loc["canada_bound_surge"]
+            held = surge["verdict"] == "supported"
+            findings.append(
+                {"text": "In the first months of 2017, RCMP interceptions of asylum seekers crossing "
+                 f"into Canada ran at {surge['computed']} times their 2016 monthly rate: the "
+                 f"article's 'skyrocketed' is {'borne out' if held else 'not borne out'} by "
+                 "official figures.",
+                 "status": "derived", "href": "claims.html"}
+            )  # fmt: skip
+        if "total_466" in verdicts.index:
+            findings.append(
+                {"text": "The article reported 466 asylum seekers who came from Canada to U.S. land "
+                 "ports under the agreement's exceptions since 2004, 55 of them Canadian citizens.",
+                 "status": "published", "href": "claims.html"}
+            )  # fmt: skip
+    for entry in _figure_titles("figures_calendar"):
+        if entry["name"] == "cases_per_year":
+            findings.append(
+                {"text": entry["title"] + (" (the years are the article's; every other year's "
+                 "count in the chart is invented)" if is_standin else ""),
+                 "status": "published" if is_standin else "official",
+                 "href": "figures_calendar.html"}
+            )  # fmt: skip
+    for item in findings:
+        item["status_words"] = STATUS_WORDS[item["status"]]
+        if not item["text"].endswith((".", "!", "?")):
+            item["text"] += "."
+    return findings
+
+
+# ---------------------------------------------------------------- methodology
+
+
+def methodology_facts() -> dict:
+    """What the methodology page shows: sources with links, assumptions, and revisions."""
+    from src import context
+
+    frames = {key: context.load_context(key) for key in context.CONTEXT_FILES}
+    sources = context.sources_table(frames).drop_duplicates(["publisher", "url"])
+    revisions = []
+    for frame in frames.values():
+        for _, r in frame[frame["version"] == "superseded"].iterrows():
+            revisions.append(
+                {"measure": r["measure"].replace("_", " "), "period": r["period"].replace("/", " to "),
+                 "first": f"{r['value']:,}", "by": f"{r['publisher']} ({r['source_date']})",
+                 "url": r["source_url"], "now": f"{context.current_value(frame, r['period']):,}",
+                 "note": r["note"]}
+            )  # fmt: skip
+    sidecar = next(FOIA_DIR.glob("*.provenance.json"), None)
+    assumptions = []
+    if sidecar is not None:
+        assumptions = json.loads(sidecar.read_text(encoding="utf-8")).get("assumptions", [])
+    return {
+        "sources": sources.to_dict("records"),
+        "revisions": revisions,
+        "assumptions": assumptions,
+        "article_url": ARTICLE_URL,
+    }
