@@ -60,6 +60,10 @@ report.show_balance(summary)
 
 # %%
 report.show_table(report.sheets_table(summary), "What each sheet held")
+report.show_table(
+    report.column_names_table(summary),
+    "How the column headers were read (sheets with one layout together)",
+)
 
 # %% [markdown]
 # ## Totals printed in the spreadsheet, checked against the records above them

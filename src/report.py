@@ -271,12 +271,25 @@ def sheets_table(summary: dict) -> pd.DataFrame:
                 "data rows": sheet.get("data_rows_read", ""),
                 "totals": sheet.get("total_rows", ""),
                 "footnotes": sheet.get("note_rows", ""),
-                "columns used": ", ".join(
-                    f"{k} → {v}" for k, v in sheet.get("columns", {}).items()
-                ),
             }
         )
     return pd.DataFrame(out)
+
+
+def column_names_table(summary: dict) -> pd.DataFrame:
+    """How each layout's headers were read: sheets with the same headers grouped in one row,
+    then each field and the header it was read from (one short cell each, readable on a phone)."""
+    layouts: dict[tuple, list[str]] = {}
+    for sheet in summary["sheets"]:
+        if sheet.get("columns"):
+            key = tuple(sorted((field, header) for header, field in sheet["columns"].items()))
+            layouts.setdefault(key, []).append(str(sheet["sheet"] or "(csv)"))
+    fields = sorted({field for key in layouts for field, _ in key})
+    rows = []
+    for key, sheets in layouts.items():
+        headers = dict(key)
+        rows.append({"sheets": ", ".join(sheets), **{f: headers.get(f, "") for f in fields}})
+    return pd.DataFrame(rows)
 
 
 def total_checks_table(summary: dict) -> pd.DataFrame:
