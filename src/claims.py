@@ -113,7 +113,24 @@ def official_land_port_claims_per_us_case(
             f"no like-for-like U.S.-bound measure in the official files (they hold: {found}, "
             "which count anyone crossing, for any purpose)"
         )
-    raise NotImplementedError("add the comparison when such a measure is published")
+
+    def yearly(rows: pd.DataFrame) -> int:
+        rows = rows[
+            (rows["period_type"] == "calendar_year")
+            & (rows["period"] == str(year))
+            & (rows["area"] == "all")
+            & (rows["category"] == "all")
+        ]
+        return int(rows["value"].sum())
+
+    canada = yearly(
+        flows[
+            (flows["measure"] == "land_port_claims")
+            & flows["source_file"].str.contains("ircc-pages")
+        ]
+    )
+    us = yearly(like)
+    return float("inf") if us == 0 else canada / us
 
 
 CASE_METRICS: dict[str, Callable] = {

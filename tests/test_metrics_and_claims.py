@@ -170,3 +170,26 @@ def test_a_stand_in_that_disagrees_with_the_article_fails_in_strict_mode(standin
     assert verdicts.set_index("claim_id").loc["total_466", "verdict"] == claims.INCONSISTENT
     with pytest.raises(claims.ClaimsNotSupported, match="canadians_55"):
         claims.require_supported(verdicts)
+
+
+def test_official_like_for_like_check_needs_a_like_measure():
+    flows = pd.DataFrame(
+        {
+            "direction": ["us_to_canada", "canada_to_us"],
+            "measure": ["land_port_claims", "usbp_apprehensions"],
+            "area": ["all", "all"],
+            "category": ["all", "all"],
+            "period_type": ["calendar_year", "fiscal_year"],
+            "period": ["2017", "2017"],
+            "value": [11630, 3030],
+            "source_file": ["data/raw/official/canada/ircc-pages/asylum-claims-2017.htm", "x"],
+        }
+    )
+    with pytest.raises(claims.NoLikeMeasure, match="usbp_apprehensions"):
+        claims.official_land_port_claims_per_us_case(CASES, {"border_flows": flows}, 2017, "")
+    like = pd.concat(
+        [flows, flows.iloc[[1]].assign(measure="us_land_port_asylum_claims",
+                                       period_type="calendar_year", value=100)]
+    )  # fmt: skip
+    ratio = claims.official_land_port_claims_per_us_case(CASES, {"border_flows": like}, 2017, "")
+    assert ratio == pytest.approx(116.3)
