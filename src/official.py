@@ -443,16 +443,19 @@ def border_flows(
     state_csv: Path = CBP_STATE_CSV,
     pages: Path = IRCC_PAGES,
     office_type: Path = IRCC_OFFICE_TYPE,
+    top25: Path | None = None,
 ) -> pd.DataFrame:
     """Every official value, tidy and validated (BORDER_FLOWS_SCHEMA), sorted for stable output.
     Series published by two files are both kept (source_file tells them apart)."""
-    verify_inputs([ohss, pdf, state_csv, *sorted(Path(pages).glob("*.htm")), office_type])
+    top25 = IRCC_TOP25 if top25 is None else top25
+    verify_inputs([ohss, pdf, state_csv, *sorted(Path(pages).glob("*.htm")), office_type, top25])
     frames = [
         read_ohss(ohss),
         read_cbp_pdf(pdf),
         read_cbp_state_csv(state_csv),
         read_ircc_pages(pages),
         read_ircc_office_type(office_type),
+        read_ircc_top25(top25),
     ]
     table = pd.concat(frames, ignore_index=True)[BORDER_FLOWS_COLUMNS]
     table["value"] = table["value"].astype("Int64")
@@ -598,3 +601,104 @@ def flows_overview(flows: pd.DataFrame) -> pd.DataFrame:
             "values": "values in the table",
         }
     )
+
+
+# ---------------------------------------------------------------- IRCC open data (top 25 citizenships)
+
+IRCC_TOP25 = (
+    OFFICIAL_DIR
+    / "canada"
+    / "ircc-open-data"
+    / "EN_ODP-Asylum-Top_25_CITZ_Office_Type_last_year.xlsx"
+)
+OFFICE_ROWS = {"Airport": "airport", "Border": "land port", "Inland": "inland",
+               "Other Offices": "other offices"}  # fmt: skip
+COUNTRY_LABEL = re.compile(r"^\(\d+\)\s*(.+)$")
+
+
+def _top25_columns(grid: pd.DataFrame, path: Path) -> list[tuple[int, str, str, str]]:
+    """(column, period_type, period, header) for month and year-total columns; quarter totals
+    (interleaved with the months) are left out."""
+    years = grid.iloc[2].ffill()
+    columns = []
+    for col in range(2, grid.shape[1]):
+        month, total = str(grid.iat[4, col]).strip(), str(grid.iat[3, col]).strip()
+        if month in MONTHS:
+            columns.append(
+                (col, "month", f"{int(float(years[col]))}-{MONTHS.index(month) + 1:02d}", month)
+            )
+        elif re.fullmatch(r"\d{4} Total", total):
+            columns.append((col, "calendar_year", total[:4], total))
+    if not any(kind == "calendar_year" for _, kind, _, _ in columns):
+        raise OfficialFileError(f"{path}: no 'YYYY Total' columns in rows 3-5")
+    return columns
+
+
+def read_ircc_top25(path: Path = IRCC_TOP25) -> pd.DataFrame:
+    """Asylum claimants by the top 25 citizenships (and office type), by month and year.
+
+    In this sheet each country's label row ('(1) Mexico', holding the country's total) sits one
+    row away from its block of office-type rows. Which side the block is on is not assumed: it is
+    the side whose office rows add up to the label row's year totals (within rounding to 5); a
+    sheet where neither side adds up is refused. '--' (0 to 5) stays missing, flagged suppressed.
+    """
+    grid = pd.read_excel(path, header=None, engine="calamine", dtype=object)
+    columns = _top25_columns(grid, path)
+    year_cols = [col for col, kind, _, _ in columns if kind == "calendar_year"]
+    labels = [
+        (i, COUNTRY_LABEL.match(str(grid.iat[i, 0]).strip()).group(1))
+        for i in range(len(grid))
+        if COUNTRY_LABEL.match(str(grid.iat[i, 0]).strip())
+    ]
+    if not labels:
+        raise OfficialFileError(f"{path}: no '(n) Country' label rows")
+
+    def block(start: int, stop: int) -> list[int]:
+        return [i for i in range(max(start, 0), min(stop, len(grid)))
+                if str(grid.iat[i, 1]).strip() in OFFICE_ROWS]  # fmt: skip
+
+    def adds_up(label_row: int, rows: list[int]) -> bool:
+        if not rows:  # a block holds the office types present (three or four rows)
+            return False
+        for col in year_cols:
+            total = _number(grid.iat[label_row, col])
+            parts = [_number(grid.iat[r, col]) for r in rows]
+            slack = 2.5 * (len(parts) + 1) + 5 * sum(p is None for p in parts)
+            if total is not None and abs(sum(p or 0 for p in parts) - total) > slack:
+                return False
+        return True
+
+    side = None
+    for candidate, rows_of in (("above", lambda i: block(i - 4, i)), ("below", lambda i: block(i + 1, i + 5))):  # fmt: skip
+        if all(adds_up(i, rows_of(i)) for i, _ in labels):
+            side = candidate
+            break
+    if side is None:
+        raise OfficialFileError(
+            f"{path}: the office-type rows add up to their country's totals neither above nor "
+            "below the country labels; the layout changed, check it by hand"
+        )
+    source = relative_to_root(path)
+    out = []
+    for label_row, label in labels:
+        match = parsers.lookup_country(label)
+        country = match[0] if match else label
+        office_rows = (
+            block(label_row - 4, label_row)
+            if side == "above"
+            else block(label_row + 1, label_row + 5)
+        )
+        for row_index, office in [(label_row, None)] + [
+            (r, OFFICE_ROWS[str(grid.iat[r, 1]).strip()]) for r in office_rows
+        ]:
+            category = f"citizenship: {country}" + (f"; office type: {office}" if office else "")
+            for col, period_type, period, header in columns:
+                value = _number(grid.iat[row_index, col])
+                out.append(dict(
+                    direction="canada_all_routes", measure="asylum_claims", area="all",
+                    category=category, period_type=period_type, period=period, value=value,
+                    rounding=5, suppressed=value is None, status="official", source_file=source,
+                    source_location=f"row {row_index + 1} ('{label}' block, {office or 'total'}), "
+                    f"column '{header}' (office rows {side} the label)",
+                ))  # fmt: skip
+    return pd.DataFrame(out)

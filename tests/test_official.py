@@ -281,3 +281,70 @@ def test_the_table_is_deterministic_and_sourced(flows, tmp_path):
     assert flows["source_location"].str.len().min() > 5
     assert set(flows["status"]) == {"official", "derived"}
     assert pd.Series(official.MEASURES).isin(flows["measure"]).all()
+
+
+# ---------------------------------------------------------------- IRCC top 25 citizenships
+
+
+def test_top25_values_match_their_cells_read_another_way(flows):
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(official.IRCC_TOP25, read_only=True).worksheets[0]
+    grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = flows[flows["source_file"].str.contains("Top_25")]
+    assert len(rows) > 10_000
+    checked = 0
+    for r in rows[rows["value"].notna()].sample(40, random_state=1).itertuples():
+        row = int(r.source_location.split()[1]) - 1
+        header = r.source_location.split("column '")[1].split("'")[0]
+        years = pd.Series(grid[2]).ffill().tolist()
+        cols = [c for c in range(2, len(grid[4]))
+                if str(grid[4][c]).strip() == header or str(grid[3][c]).strip() == header]  # fmt: skip
+        col = next(c for c in cols if str(int(float(years[c]))) == r.period[:4])
+        assert int(str(grid[row][col]).replace(",", "")) == r.value, r.source_location
+        checked += 1
+    assert checked == 40
+    mexico = rows[(rows["period"] == "2023") & (rows["period_type"] == "calendar_year")
+                  & rows["category"].str.startswith("citizenship: Mexico")]  # fmt: skip
+    total = int(mexico.loc[mexico["category"] == "citizenship: Mexico", "value"].iloc[0])
+    offices = int(mexico.loc[mexico["category"].str.contains("office type"), "value"].sum())
+    assert total == 23860 and abs(offices - total) <= 12  # each cell rounded to 5
+
+
+def _top25_sheet(path, blocks_below: bool, scramble: bool = False):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Top 25"])
+    ws.append([])
+    ws.append(["Country and Office Type", None, 2023, None])
+    ws.append([None, None, "Q1", "2023 Total"])
+    ws.append([None, None, "Jan", None])
+    countries = {"(1) Mexico": [100, 50, 30, 20], "(2) India": [60, 25, 10, 5]}
+    for label, values in countries.items():
+        office = [
+            [None, name, v, v]
+            for name, v in zip(
+                ["Airport", "Border", "Inland", "Other Offices"], values, strict=True
+            )
+        ]
+        total = [label, None, sum(values), sum(values) + (500 if scramble else 0)]
+        for row in [total, *office] if blocks_below else [*office, total]:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_top25_alignment_is_read_from_the_totals_not_assumed(tmp_path):
+    above = official.read_ircc_top25(_top25_sheet(tmp_path / "a.xlsx", blocks_below=False))
+    below = official.read_ircc_top25(_top25_sheet(tmp_path / "b.xlsx", blocks_below=True))
+    for rows in (above, below):
+        india = rows[(rows["category"] == "citizenship: India; office type: airport")
+                     & (rows["period_type"] == "calendar_year")]  # fmt: skip
+        assert india["value"].tolist() == [60]
+    assert below["source_location"].str.contains("below the label").all()
+    with pytest.raises(official.OfficialFileError, match="neither above nor below"):
+        official.read_ircc_top25(
+            _top25_sheet(tmp_path / "c.xlsx", blocks_below=False, scramble=True)
+        )
