@@ -33,9 +33,7 @@ verdicts_path = "data/processed/claims_verdicts.csv"
 strict = True  # fail the build when a checked claim is not supported or inconsistent
 
 # %%
-import pandas as pd
-
-from src import claims, context, helpers, report
+from src import claims, helpers, report
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
@@ -44,8 +42,7 @@ foia = FoiaStatus.from_summary(summary)
 helpers.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ledger = claims.load_ledger(helpers.repo_path(ledger_path))
-ctx = {key: context.load_context(key) for key in context.CONTEXT_FILES}
-ctx["border_flows"] = pd.read_csv(helpers.repo_path(flows_path), dtype={"period": str})
+ctx = claims.load_context(helpers.repo_path(flows_path))
 verdicts = claims.evaluate_claims(ledger, cases, foia, summary["period"]["end"], ctx)
 verdicts_file = helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_path))
 

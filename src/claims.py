@@ -345,6 +345,15 @@ def evaluate_claims(
     return pd.DataFrame(rows)
 
 
+def load_context(flows_path: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """The Canada-side context tables, and the official border table when `flows_path` is given
+    (for the claims checked on official files alone)."""
+    ctx = {key: context.load_context(key) for key in context.CONTEXT_FILES}
+    if flows_path is not None:
+        ctx["border_flows"] = pd.read_csv(flows_path, dtype={"period": str})
+    return ctx
+
+
 def verdict_breakdown(verdicts: pd.DataFrame) -> pd.DataFrame:
     """Number of claims per (basis, verdict), in a fixed order."""
     order = {v: i for i, v in enumerate(VERDICTS)}

@@ -100,11 +100,12 @@ def _rows(**common) -> callable:
     return make
 
 
-def fy_month_to_calendar(fiscal_year: int, month_name: str) -> str:
-    """'October' of FY2024 -> '2023-10'; 'March' of FY2024 -> '2024-03'."""
-    month = pd.Timestamp(f"1 {month_name} 2000").month
-    year = fiscal_year - 1 if month >= 10 else fiscal_year
-    return f"{year}-{month:02d}"
+def fy_month_to_calendar(fiscal_year: int, month: str | int) -> str:
+    """The calendar month of a month of a U.S. fiscal year (October to September), given by name
+    or number: ('October', 2024) -> '2023-10'; (3, 2024) -> '2024-03'."""
+    number = month if isinstance(month, int) else pd.Timestamp(f"1 {month} 2000").month
+    year = fiscal_year - 1 if number >= 10 else fiscal_year
+    return f"{year}-{number:02d}"
 
 
 FOOTNOTE = re.compile(r"\s*Footnote\s*\S*", re.I)  # IRCC cells carry 'Footnote *' markers
@@ -240,8 +241,10 @@ def read_cbp_state_csv(path: Path = CBP_STATE_CSV) -> pd.DataFrame:
         raise OfficialFileError(f"{path}: columns {sorted(expected - set(frame.columns))} missing")
     north = frame[frame["Land Border Region"] == NORTHERN].copy()
     north["month_no"] = north["Month (abbv)"].str.upper().map(MONTH_ABBR)
-    north["year"] = north["Fiscal Year"] - (north["month_no"] >= 10)
-    north["period"] = north["year"].astype(str) + "-" + north["month_no"].map("{:02d}".format)
+    north["period"] = [
+        fy_month_to_calendar(int(fy), int(m))
+        for fy, m in zip(north["Fiscal Year"], north["month_no"], strict=True)
+    ]
     source = relative_to_root(path)
     row = _rows(direction="canada_to_us", measure="cbp_encounters", category="all", rounding=1,
                 suppressed=False, status="derived", source_file=source)  # fmt: skip

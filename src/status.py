@@ -46,11 +46,6 @@ def check(status: str) -> str:
     return status
 
 
-def is_invented(status: str) -> bool:
-    """True for `illustrative` and `bound`: values a reader must not cite."""
-    return check(status) in INVENTED
-
-
 def derive(statuses: Iterable[str]) -> str:
     """Status of a value computed from values with `statuses`: `illustrative` if any input is
     invented, otherwise `derived`."""

@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-EPOCH_1900 = pd.Timestamp("1899-12-30")  # Excel's 1900 system (with its 1900 leap-year quirk)
+from src.parsers import EXCEL_EPOCH as EPOCH_1900  # Excel's 1900 system: one home, in parsers
+
 EPOCH_1904 = pd.Timestamp("1904-01-01")
 
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"")
