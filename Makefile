@@ -16,13 +16,14 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1500000000
 
-.PHONY: help env reports test test-fast browser lint lab bench run manifest standin lock clean distclean _reports
+.PHONY: help env reports test test-fast browser lint lab scratch bench run manifest standin lock clean distclean _reports
 
 help:
 	@echo "make reports   build every report into reports/ (creates .venv on first use)"
 	@echo "make test      run every test (unit, pipeline, browser)"
 	@echo "make run NB=<name> PARAMS=<file.yml>   run one pipeline notebook with other parameters"
-	@echo "make lab       JupyterLab on 127.0.0.1 with the project kernel"
+	@echo "make lab       JupyterLab on 127.0.0.1 with the project kernel (EDIT=1 to save pipeline notebooks)"
+	@echo "make scratch NB=<name>   your own copy of a pipeline notebook in notebooks/scratch/"
 	@echo "make lint      ruff, notebook pairing and output checks"
 	@echo "make bench     benchmarks -> benchmarks/results/"
 	@echo "make manifest  re-record data/raw checksums after a deliberate raw-data change"
@@ -84,17 +85,29 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks notebooks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks notebooks jupyter
+	$(VENV)/bin/ruff format --check src tests benchmarks jupyter
 	$(PY) -m src.notebooks check
 
-# JupyterLab on 127.0.0.1 only, token authentication on (the URL with the token is printed),
-# opened at notebooks/, with the project kernel "Python (stca-foia)".
+# JupyterLab on 127.0.0.1 only, token authentication on (the URL with the token is printed). The
+# project's settings (jupyter/jupyter_server_config.py: opened at notebooks/, project kernel only,
+# pipeline notebooks read-mostly, no terminals, idle kernels culled) are linked into .venv, so any
+# `jupyter lab` from the environment uses them. EDIT=1 saves changes to pipeline notebooks;
+# TERMINALS=1 turns terminals on.
 LAB_PORT ?= 8888
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
-	  --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/notebooks \
+LAB_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.py
+$(LAB_CONFIG): $(STAMP)
+	@mkdir -p $(dir $@)
+	@ln -sfn "$(CURDIR)/jupyter/jupyter_server_config.py" $@
+
+lab: $(STAMP) $(LAB_CONFIG)
+	STCA_ROOT="$(CURDIR)" STCA_LAB_EDIT=$(if $(filter 1,$(EDIT)),1,0) STCA_LAB_TERMINALS=$(if $(filter 1,$(TERMINALS)),1,0) \
+	  $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+scratch: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make scratch NB=<pipeline name or notebook, e.g. start_here>"; exit 2; }
+	@$(PY) -m src.lab scratch "$(NB)"
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run $(BENCH_ARGS)

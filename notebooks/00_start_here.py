@@ -20,6 +20,11 @@
 # `01_clean_foia` first). **Things you can change** in the next cell: which year basis to count
 # by, the year range and how many nationalities to list. To run a notebook with other values from
 # the shell, see "Run one notebook with other parameters" in README.md.
+#
+# **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,
+# explore; outputs are never stored in it, and a change to its code is not saved here. To keep
+# your version, use File > Save Notebook As... into `scratch/` (or `make scratch NB=...`); to
+# change the pipeline on purpose, see "Working in JupyterLab" in README.md.
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"

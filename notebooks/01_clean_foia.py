@@ -2,11 +2,6 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (stca-foia)
 #     language: python
@@ -26,6 +21,11 @@
 # (`stca_cases.csv`, `rejected_rows.csv`, `cleaning_summary.json`), and the logic lives in
 # `src/clean.py`. Set `strict = True` in the parameters to make anything under "To review" stop
 # the build.
+#
+# **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,
+# explore; outputs are never stored in it, and a change to its code is not saved here. To keep
+# your version, use File > Save Notebook As... into `scratch/` (or `make scratch NB=...`); to
+# change the pipeline on purpose, see "Working in JupyterLab" in README.md.
 
 # %% tags=["parameters"]
 raw_path = "data/raw/foia"  # a file, or a folder: the real release beside the stand-in wins

@@ -2,11 +2,6 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (stca-foia)
 #     language: python
@@ -23,6 +18,12 @@
 # resting on an invented value is *not checkable on the stand-in*; only claims resting on official
 # figures (or on the real release) are marked supported or not supported. Claims no data can test
 # are listed at the end, with the reason.
+
+# %% [markdown] tags=["analyst"]
+# **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,
+# explore; outputs are never stored in it, and a change to its code is not saved here. To keep
+# your version, use File > Save Notebook As... into `scratch/` (or `make scratch NB=...`); to
+# change the pipeline on purpose, see "Working in JupyterLab" in README.md.
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"

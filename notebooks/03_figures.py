@@ -2,11 +2,6 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (stca-foia)
 #     language: python
@@ -20,6 +15,12 @@
 # an exception to the Safe Third Country Agreement, by year, by the exception they used, by
 # citizenship, and whether they were placed in expedited removal. Every value carries its status:
 # invented stand-in values are hatched in the charts and marked in the data behind them.
+
+# %% [markdown] tags=["analyst"]
+# **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,
+# explore; outputs are never stored in it, and a change to its code is not saved here. To keep
+# your version, use File > Save Notebook As... into `scratch/` (or `make scratch NB=...`); to
+# change the pipeline on purpose, see "Working in JupyterLab" in README.md.
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"

@@ -2,11 +2,6 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (stca-foia)
 #     language: python
@@ -20,6 +15,12 @@
 # than the other way, and many more did after the November 2016 U.S. election. The Canada-side
 # figures here are real: official IRCC tables where they exist, otherwise news reports of
 # official figures, each value with its source in the CSV behind each chart.
+
+# %% [markdown] tags=["analyst"]
+# **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,
+# explore; outputs are never stored in it, and a change to its code is not saved here. To keep
+# your version, use File > Save Notebook As... into `scratch/` (or `make scratch NB=...`); to
+# change the pipeline on purpose, see "Working in JupyterLab" in README.md.
 
 # %% tags=["parameters"]
 cases_path = "data/processed/stca_cases.csv"

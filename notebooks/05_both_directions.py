@@ -2,11 +2,6 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (stca-foia)
 #     language: python
@@ -22,6 +17,12 @@
 # and everything on it is real: U.S. Border Patrol apprehensions on the northern border (DHS and
 # CBP), asylum claims and RCMP interceptions in Canada (IRCC). They are not the same measures as
 # the article's, and they are not the same measure as each other: each chart says so.
+
+# %% [markdown] tags=["analyst"]
+# **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,
+# explore; outputs are never stored in it, and a change to its code is not saved here. To keep
+# your version, use File > Save Notebook As... into `scratch/` (or `make scratch NB=...`); to
+# change the pipeline on purpose, see "Working in JupyterLab" in README.md.
 
 # %% tags=["parameters"]
 flows_path = "data/processed/border_flows.csv"

@@ -317,11 +317,22 @@ STANDIN_NOTICE_HTML = (
 
 
 PROVENANCE_PAGE = "provenance.html"  # rendered into reports/ so the site stands alone
+# The pipeline sets this to "reports" for its runs: links in a built page are relative to the
+# page's own folder. Elsewhere (JupyterLab) links are relative to the kernel's folder, which is the
+# notebook's, so the same link works in the published HTML and in the open notebook.
+LINKS_FROM_ENV = "STCA_LINKS_FROM"
+
+
+def link_href(target: str | os.PathLike) -> str:
+    """An href for `target` (a path in the repository, absolute or root-relative): relative to
+    reports/ in a pipeline run (see LINKS_FROM_ENV), to the working directory otherwise."""
+    base = REPORTS_DIR if os.environ.get(LINKS_FROM_ENV) == "reports" else Path.cwd()
+    return os.path.relpath(repo_path(target).resolve(), base.resolve()).replace(os.sep, "/")
 
 
 def provenance_href() -> str:
-    """Link target for the provenance note, relative to reports/ (the HTML's own folder)."""
-    return PROVENANCE_PAGE
+    """Link target for the provenance note: the methodology page in reports/."""
+    return link_href(REPORTS_DIR / PROVENANCE_PAGE)
 
 
 def show_data_notice(status) -> None:
@@ -339,13 +350,11 @@ def show_data_notice(status) -> None:
 
 def figure_html(png_path: Path, alt: str, caption: str, links: dict[str, str]) -> str:
     """A <figure> for the reports: the PNG embedded (the page stands alone), wrapped in a link to
-    the full-size SVG, and a caption with links to the SVG, PNG and CSV (relative to reports/)."""
+    the full-size SVG, and a caption with links to the SVG, PNG and CSV (see `link_href`)."""
     import base64
     from html import escape
 
-    def href(path: str) -> str:
-        return os.path.relpath(Path(path).resolve(), REPORTS_DIR.resolve()).replace(os.sep, "/")
-
+    href = link_href
     data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
     svg = escape(href(links["svg"]))
     return (

@@ -1,9 +1,17 @@
-"""Keep notebooks reviewable: each `notebooks/*.ipynb` is paired with a jupytext percent `.py`.
+"""Keep the pipeline's notebooks reviewable: each one (named in pipeline.yml) is paired with a
+jupytext percent `.py`, and both are kept in one committed form.
 
-  python -m src.notebooks sync    write each .ipynb from its .py (or the .py from a newer .ipynb),
-                                  nbformat 4.5, no outputs, content-derived cell ids
-  python -m src.notebooks check   fail when a pair differs, a notebook carries outputs, or its
-                                  parameters cell is missing, doubled, or comes after a use
+  python -m src.notebooks sync [PATH...]   write each .ipynb from its .py (or the .py from a newer
+                                           .ipynb) in the committed form; PATH adds a notebook that
+                                           is not in pipeline.yml yet
+  python -m src.notebooks check            fail when a pair differs, a notebook carries outputs, a
+                                           file is not in the committed form (metadata drift), or
+                                           the parameters cell is missing, doubled, or late
+
+The committed form: nbformat 4.5, no outputs, content-derived cell ids, the project kernel and the
+`language_info` that kernel reports, and a jupytext header with the pairing only. It is what
+JupyterLab would write, so opening and closing a notebook leaves it unmodified. Notebooks that are
+not in pipeline.yml (notebooks/scratch/, an Untitled.ipynb) are an analyst's own: not checked.
 
 The .py is what reviewers read in a diff; the .ipynb is what JupyterLab and papermill open.
 """
@@ -11,7 +19,9 @@ The .py is what reviewers read in a diff; the .ipynb is what JupyterLab and pape
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -24,10 +34,25 @@ NOTEBOOKS = ROOT / "notebooks"
 KERNELSPEC = {"display_name": "Python (stca-foia)", "language": "python", "name": "stca-foia"}
 
 
-def pairs(folder: Path = NOTEBOOKS) -> list[tuple[Path, Path]]:
-    """(ipynb, py) for every notebook stem in `folder` that has either file."""
-    stems = sorted({p.stem for p in folder.glob("*.ipynb")} | {p.stem for p in folder.glob("*.py")})
-    return [(folder / f"{s}.ipynb", folder / f"{s}.py") for s in stems]
+def pipeline_stems() -> list[str]:
+    """File stems of the notebooks pipeline.yml runs."""
+    from src.pipeline import load_config
+
+    return sorted({Path(r.notebook).stem for r in load_config()})
+
+
+def pairs(folder: Path = NOTEBOOKS, stems: list[str] | None = None) -> list[tuple[Path, Path]]:
+    """(ipynb, py) for each pipeline notebook (or each of `stems`) in `folder`."""
+    stems = pipeline_stems() if stems is None else stems
+    return [(folder / f"{s}.ipynb", folder / f"{s}.py") for s in sorted(set(stems))]
+
+
+def kernel_language_info() -> dict:
+    """What the project kernel reports as `language_info` (JupyterLab writes it into a notebook
+    when the kernel starts; committing the same keeps the notebook unmodified on open)."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    return json.loads(json.dumps(IPythonKernel.language_info))
 
 
 def stable_ids(nb) -> None:
@@ -45,7 +70,10 @@ def clean_notebook(nb) -> None:
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     # Only the pairing is kept: jupytext's version stamps would make every sync a diff.
     nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
-    nb.metadata.setdefault("language_info", {})["name"] = "python"
+    nb.metadata["language_info"] = kernel_language_info()
+    for key in list(nb.metadata):
+        if key not in ("kernelspec", "jupytext", "language_info"):
+            del nb.metadata[key]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
@@ -55,7 +83,7 @@ def clean_notebook(nb) -> None:
     stable_ids(nb)
 
 
-def _cells_signature(nb) -> list[tuple[str, str, tuple[str, ...]]]:
+def cells_signature(nb) -> list[tuple[str, str, tuple[str, ...]]]:
     return [
         (c.cell_type, c.source.strip(), tuple(c.get("metadata", {}).get("tags", [])))
         for c in nb.cells
@@ -69,29 +97,81 @@ def notebook_from_py(py: Path):
     return nb
 
 
-def sync(folder: Path = NOTEBOOKS) -> list[Path]:
-    """Bring every pair in step: the newer file wins. Return the files written."""
+def read_notebook_text(content, path: str):
+    """A notebook node from what JupyterLab sends: a notebook dict, or the text of an .ipynb or
+    a percent .py (named by `path`)."""
+    if isinstance(content, dict):
+        return nbformat.from_dict(content)
+    if str(path).endswith(".py"):
+        return jupytext.reads(content, fmt="py:percent")
+    return nbformat.reads(content, as_version=4)
+
+
+@contextlib.contextmanager
+def _no_version_stamp():
+    """jupytext stamps its version into every header it writes; that would make each save by a
+    newer jupytext a diff. Its module flag turns the stamp off (jupytext's own tests use it)."""
+    import jupytext.header
+
+    before = jupytext.header.INSERT_AND_CHECK_VERSION_NUMBER
+    jupytext.header.INSERT_AND_CHECK_VERSION_NUMBER = False
+    try:
+        yield
+    finally:
+        jupytext.header.INSERT_AND_CHECK_VERSION_NUMBER = before
+
+
+def ipynb_text(nb) -> str:
+    """The committed text of a clean notebook (as nbformat, and so JupyterLab, writes it)."""
+    return nbformat.writes(nb) + "\n"
+
+
+def py_text(nb) -> str:
+    """The committed percent script of a clean notebook: the pairing and kernel in the header."""
+    with _no_version_stamp():
+        return jupytext.writes(nb, fmt="py:percent")
+
+
+def write_notebook(nb, path: Path, paired: bool = True) -> None:
+    """Write a notebook in the committed form (its code and tags as given); `paired=False`
+    leaves out the jupytext pairing (a scratch copy is a plain notebook)."""
+    from src.helpers import write_text_atomic
+
+    clean_notebook(nb)
+    if not paired:
+        nb.metadata.pop("jupytext", None)
+    write_text_atomic(path, ipynb_text(nb))
+
+
+def write_pair(nb, path: Path) -> list[Path]:
+    """Write `nb` as the pair of `path` (.ipynb or .py): both files in the committed form."""
+    from src.helpers import write_text_atomic
+
+    clean_notebook(nb)
+    ipynb, py = path.with_suffix(".ipynb"), path.with_suffix(".py")
+    write_text_atomic(ipynb, ipynb_text(nb))
+    write_text_atomic(py, py_text(nb))
+    return [ipynb, py]
+
+
+def sync(folder: Path = NOTEBOOKS, stems: list[str] | None = None) -> list[Path]:
+    """Bring every pair in step in the committed form: the newer file wins. Return the files
+    written (a file already in its committed form is left alone)."""
+    from src.helpers import write_text_atomic
+
     written = []
-    for ipynb, py in pairs(folder):
+    for ipynb, py in pairs(folder, stems):
+        if not ipynb.exists() and not py.exists():
+            continue
         if py.exists() and (not ipynb.exists() or py.stat().st_mtime >= ipynb.stat().st_mtime):
             nb = notebook_from_py(py)
-            if (
-                not ipynb.exists()
-                or _cells_signature(nbformat.read(ipynb, 4)) != _cells_signature(nb)
-                or nbformat.read(ipynb, 4) != nb
-            ):
-                nbformat.write(nb, str(ipynb))
-                written.append(ipynb)
-        elif ipynb.exists():
+        else:
             nb = nbformat.read(ipynb, as_version=4)
-            before = nbformat.writes(nb)
             clean_notebook(nb)
-            if nbformat.writes(nb) != before:
-                nbformat.write(nb, str(ipynb))
-                written.append(ipynb)
-            if not py.exists() or _cells_signature(jupytext.read(py)) != _cells_signature(nb):
-                jupytext.write(nb, py, fmt="py:percent")
-                written.append(py)
+        for path, text in ((ipynb, ipynb_text(nb)), (py, py_text(nb))):
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                write_text_atomic(path, text)
+                written.append(path)
     return written
 
 
@@ -122,10 +202,10 @@ def parameter_problems(nb, name: str) -> list[str]:
     return problems
 
 
-def check(folder: Path = NOTEBOOKS) -> list[str]:
-    """Every problem found with the notebooks in `folder` (empty when all is well)."""
+def check(folder: Path = NOTEBOOKS, stems: list[str] | None = None) -> list[str]:
+    """Every problem found with the pipeline's notebooks in `folder` (empty when all is well)."""
     problems = []
-    for ipynb, py in pairs(folder):
+    for ipynb, py in pairs(folder, stems):
         rel = ipynb.relative_to(ROOT) if ipynb.is_relative_to(ROOT) else ipynb
         if not ipynb.exists() or not py.exists():
             problems.append(
@@ -142,18 +222,46 @@ def check(folder: Path = NOTEBOOKS) -> list[str]:
                 problems.append(
                     f"{rel}: cell {i} carries outputs (strip them: `python -m src.notebooks sync`)"
                 )
-        if _cells_signature(nb) != _cells_signature(jupytext.read(py)):
+        if cells_signature(nb) != cells_signature(jupytext.read(py)):
             problems.append(
                 f"{rel}: out of sync with {py.name} (run `python -m src.notebooks sync`)"
             )
+        else:
+            problems += _drift(ipynb, py)
         problems += parameter_problems(nb, str(rel))
     return problems
+
+
+def _drift(ipynb: Path, py: Path) -> list[str]:
+    """Differences from the committed form, named (metadata a save would change, header keys)."""
+    clean = notebook_from_py(py)
+    found = []
+    committed = nbformat.read(ipynb, as_version=4)
+    for key in sorted(set(committed.metadata) | set(clean.metadata)):
+        if committed.metadata.get(key) != clean.metadata.get(key):
+            found.append(
+                f"{ipynb.name}: metadata '{key}' is {json.dumps(committed.metadata.get(key))}, "
+                f"the committed form has {json.dumps(clean.metadata.get(key))} (JupyterLab would "
+                "mark it modified on open; run `python -m src.notebooks sync`)"
+            )
+    if not found and ipynb.read_text(encoding="utf-8") != ipynb_text(clean):
+        found.append(
+            f"{ipynb.name}: not in the committed form (cell ids, cell metadata or layout); "
+            "run `python -m src.notebooks sync`"
+        )
+    if py.read_text(encoding="utf-8") != py_text(clean):
+        found.append(
+            f"{py.name}: its header or layout differs from the committed form (a jupytext save "
+            "adds version stamps and filter keys); run `python -m src.notebooks sync`"
+        )
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["sync"]:
-        for path in sync():
+        extra = [Path(a).stem for a in argv[1:]]
+        for path in sync(stems=sorted({*pipeline_stems(), *extra})):
             print(f"wrote {path.relative_to(ROOT)}")
         return 0
     if argv[:1] == ["check"]:

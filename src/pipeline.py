@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from src.helpers import (
+    LINKS_FROM_ENV,
     PROVENANCE_NOTE,
     PROVENANCE_PAGE,
     ROOT,
@@ -332,6 +333,8 @@ def run_report(report: Report, adhoc: bool = False, extra_parameters: dict | Non
     _log(f"[{report.name}] ▶ {report.notebook} with {json.dumps(parameters, sort_keys=True)}")
     started = time.monotonic()
     finished = False
+    # The kernel inherits this: links in the pages are written relative to reports/.
+    os.environ[LINKS_FROM_ENV] = "reports"
     try:
         try:
             papermill.execute_notebook(

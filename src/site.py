@@ -8,6 +8,7 @@ it never decides a value's status itself: statuses come from the data (src/statu
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from html import escape
@@ -93,8 +94,14 @@ def publish_datasets() -> list[dict]:
 
 
 def dataset_href(name: str) -> str:
-    """Where a report page links a dataset (relative to reports/)."""
-    return f"{DATA_DIR_NAME}/{name}"
+    """Where a page links the dataset `name`: its copy in reports/data/ in a pipeline run, the
+    file itself in JupyterLab (see helpers.link_href)."""
+    from src.helpers import LINKS_FROM_ENV, link_href
+
+    if os.environ.get(LINKS_FROM_ENV) == "reports":
+        return f"{DATA_DIR_NAME}/{name}"
+    source = next((path for path, _, _ in DATASETS if path.name == name), PROCESSED_DIR / name)
+    return link_href(source)
 
 
 # ---------------------------------------------------------------- key findings

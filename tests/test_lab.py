@@ -1,5 +1,7 @@
-"""JupyterLab from the project environment: `make lab` serves on 127.0.0.1 with token auth, lists
-the notebooks, runs the project kernel (which imports src), and leaves nothing running."""
+"""JupyterLab from the project environment: `make lab` serves on 127.0.0.1 with token auth, opens
+at notebooks/, offers only the project kernel (which imports src), has no terminals, ships its
+settings, and leaves nothing running. The browser test drives it as an analyst would, in a
+throwaway copy that is a git repository, and checks that exploring leaves `git status` clean."""
 
 from __future__ import annotations
 
@@ -43,21 +45,35 @@ def _request(url, token=None, method="GET", body=None):
         return err.code, None
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def _running(pattern: str) -> list[str]:
     out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
     return [pid for pid in out.split() if int(pid) != os.getpid()]
 
 
-@pytest.fixture
-def lab(tmp_path):
+def start_lab(repo: Path, tmp_path: Path, **make_vars) -> dict:
+    """`make lab` in `repo` on a free port with a known token; the user's own Jupyter config and
+    settings folders are replaced by empty ones so only the project's settings apply."""
     token, port = secrets.token_hex(16), _free_port()
     runtime = tmp_path / "runtime"
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
-    env.update(JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(runtime))
-    log = open(tmp_path / "lab.log", "w")  # noqa: SIM115 - closed below
+    env.update(
+        JUPYTER_TOKEN=token,
+        JUPYTER_RUNTIME_DIR=str(runtime),
+        JUPYTER_CONFIG_DIR=str(tmp_path / "user-config"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+    )
+    env.pop("PYTHONPATH", None)  # make sets it to the checkout it runs in
+    log = open(tmp_path / "lab.log", "w")  # noqa: SIM115 - closed by stop_lab
+    extra = [f"{k}={v}" for k, v in make_vars.items()]
     proc = subprocess.Popen(
-        ["make", "lab", f"LAB_PORT={port}", f"VENV={VENV}"],
-        cwd=ROOT,
+        ["make", "lab", f"LAB_PORT={port}", f"VENV={VENV}", *extra],
+        cwd=repo,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -77,18 +93,22 @@ def lab(tmp_path):
         pytest.fail(
             "JupyterLab did not answer within 60 s:\n" + (tmp_path / "lab.log").read_text()[-3000:]
         )
-    yield {
-        "base": base,
-        "token": token,
-        "port": port,
-        "runtime": runtime,
-        "proc": proc,
-        "log": tmp_path / "lab.log",
-    }
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    log.close()
+    return {"base": base, "token": token, "port": port, "runtime": runtime, "proc": proc,
+            "log": tmp_path / "lab.log", "log_file": log}  # fmt: skip
+
+
+def stop_lab(lab: dict) -> None:
+    if lab["proc"].poll() is None:
+        os.killpg(lab["proc"].pid, signal.SIGKILL)
+    lab["proc"].wait(timeout=30)
+    lab["log_file"].close()
+
+
+@pytest.fixture
+def lab(tmp_path):
+    started = start_lab(ROOT, tmp_path)
+    yield started
+    stop_lab(started)
 
 
 def _execute(base: str, token: str, kernel_id: str, code: str) -> str:
@@ -132,6 +152,22 @@ def test_lab_serves_notebooks_and_runs_the_project_kernel(lab):
 
     status, specs = _request(f"{base}/api/kernelspecs", token)
     assert specs["kernelspecs"]["stca-foia"]["spec"]["display_name"] == "Python (stca-foia)"
+    assert set(specs["kernelspecs"]) == {"stca-foia"}  # the generic python3 is not offered
+    assert specs["default"] == "stca-foia"
+    assert _request(f"{base}/api/terminals", token)[0] == 404  # terminals off by default
+    # the project's JupyterLab settings (jupyter/lab-settings/overrides.json) become the defaults
+    overrides = json.loads((ROOT / "jupyter" / "lab-settings" / "overrides.json").read_text())
+    for plugin, values in overrides.items():
+        status, found = _request(f"{base}/lab/api/settings/{plugin}", token)
+        assert status == 200
+        defaults = {k: v.get("default") for k, v in found["schema"]["properties"].items()}
+        assert {k: defaults[k] for k in values} == values, plugin
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    # the front page redirects into notebooks/
+    opener = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(f"{base}/?token={token}", timeout=10)
+    assert redirect.value.headers["Location"].startswith("/lab/tree/notebooks")
 
     status, kernel = _request(
         f"{base}/api/kernels", token, "POST", {"name": "stca-foia", "path": "notebooks"}
@@ -195,3 +231,108 @@ def test_notebooks_run_in_their_own_folder_as_in_jupyterlab(built_repo, tmp_path
     }
     # 03_figures ran once, with its defaults (the calendar report); the fiscal figures are untouched
     assert after == before
+
+
+# ---------------------------------------------------------------- an analyst's session, in a browser
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def lab_repo(built_repo, tmp_path):
+    """A built copy of the repository that is its own git repository, everything committed."""
+    from pipeline_util import clone_built
+
+    repo = clone_built(built_repo[0], tmp_path)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=test", "-c", "user.email=test@example.org",
+         "commit", "-q", "-m", "built copy")  # fmt: skip
+    assert _git(repo, "status", "--porcelain") == ""
+    return repo
+
+
+@pytest.mark.browser
+def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab_repo, tmp_path):
+    """`make lab` opens at notebooks/; start-here opens from the file browser on the project
+    kernel and is not modified by opening; Run All gives no errors; the stand-in notice's link
+    and the download link reach their files; closing asks nothing (the read-mostly save writes
+    nothing); and afterwards git sees no change."""
+    from playwright.sync_api import expect
+
+    lab = start_lab(lab_repo, tmp_path)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        page.goto(f"{lab['base']}/?token={lab['token']}")
+        page.wait_for_selector(".jp-DirListing-item", timeout=60_000)
+        assert (
+            page.locator(".jp-BreadCrumbs").inner_text().strip().strip("/").strip() == "notebooks"
+        )
+        listed = page.locator(".jp-DirListing-itemText").all_inner_texts()
+        assert "00_start_here.ipynb" in listed and "scratch" in listed
+
+        page.locator(".jp-DirListing-item", has_text="00_start_here.ipynb").dblclick()
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+        )
+        tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+        assert "00_start_here.ipynb" in tab.inner_text()
+        # the project kernel starts with no dialog asking which one
+        expect(page.locator(".jp-NotebookPanel-toolbar .jp-KernelName").first).to_have_text(
+            "Python (stca-foia)", timeout=60_000
+        )
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+        )
+        page.wait_for_timeout(2000)  # the kernel's language_info arrives after it starts
+        assert page.locator(".jp-Dialog").count() == 0
+        assert "jp-mod-dirty" not in tab.get_attribute("class"), "modified by opening"
+
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+                return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            }""",
+            timeout=180_000,
+        )
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+        )
+        stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+        assert stderr == [], stderr[:3]
+        assert page.locator(".standin-notice").count() == 1
+
+        # links in the notebook's output reach their files through JupyterLab
+        hrefs = page.locator(".standin-notice a, .downloads a").evaluate_all(
+            "els => els.map(e => e.href)"
+        )
+        assert len(hrefs) >= 2
+        for href in hrefs:
+            assert "/files/" in href, href
+            status = context.request.get(href).status
+            assert status == 200, href
+
+        # autosave of a pipeline notebook whose code did not change writes nothing and leaves
+        # the document clean, so closing asks nothing
+        page.wait_for_function(
+            "() => !document.querySelector('.lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current')"
+            ".classList.contains('jp-mod-dirty')",
+            timeout=60_000,
+        )
+        tab.locator(".lm-TabBar-tabCloseIcon").click()
+        page.wait_for_timeout(1500)
+        assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
+        assert errors == []
+    finally:
+        context.close()
+        stop_lab(lab)
+    assert _git(lab_repo, "status", "--porcelain", "--untracked-files=all") == ""

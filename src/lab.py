@@ -1,0 +1,150 @@
+"""JupyterLab for analysts: explore freely, never change the pipeline's notebooks by accident.
+
+The pipeline's notebooks (named in pipeline.yml) and their jupytext `.py` pairs are *read-mostly*
+when served by `make lab`:
+
+- a save that changes no code (only outputs, execution counts or metadata, as Run All and
+  autosave do) is accepted and writes nothing: the committed notebook stays clean;
+- a save that changes code or markdown is refused with a message saying where to keep the
+  experiment (File > Save Notebook As... into notebooks/scratch/, or `make scratch NB=...`) and
+  how to change a pipeline notebook on purpose (`make lab EDIT=1`);
+- with `make lab EDIT=1` a save writes the notebook and its pair in their committed form (no
+  outputs, stable cell ids, the project kernel), exactly as `python -m src.notebooks sync` would.
+
+Everything else (scratch notebooks, new files) is saved as usual.
+
+  python -m src.lab scratch NAME   copy a pipeline notebook into notebooks/scratch/ to play with
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+from tornado import web
+from traitlets import Bool, List, Unicode, default
+
+from src.helpers import ROOT
+
+SCRATCH_DIR = ROOT / "notebooks" / "scratch"
+SAVE_HELP = (
+    "{path} is a pipeline notebook: changes to its code are not saved here, so an experiment "
+    "never edits the pipeline. To keep your version, use File > Save Notebook As... and save it "
+    "in notebooks/scratch/ (git ignores that folder). To change the pipeline on purpose, restart "
+    "JupyterLab with `make lab EDIT=1` and save again (or edit {pair} and run "
+    "`python -m src.notebooks sync`). Running cells is never a problem: outputs are not kept."
+)
+
+
+def pipeline_files(root: Path = ROOT) -> list[str]:
+    """Root-relative paths of the pipeline's notebooks (from pipeline.yml) and their .py pairs."""
+    from src.pipeline import load_config
+
+    notebooks = sorted({r.notebook for r in load_config(root / "pipeline.yml")})
+    return sorted({*notebooks, *(str(Path(nb).with_suffix(".py")) for nb in notebooks)})
+
+
+def _pair(path: str) -> str:
+    return str(Path(path).with_suffix(".py" if path.endswith(".ipynb") else ".ipynb"))
+
+
+class PipelineContentsManager(AsyncLargeFileManager):
+    """Jupyter's file manager with the pipeline's notebooks read-mostly (see the module text)."""
+
+    edit_pipeline = Bool(
+        False, config=True, help="Save changes to pipeline notebooks (make lab EDIT=1)."
+    )
+    protected = List(Unicode(), config=True, help="Root-relative paths that are read-mostly.")
+
+    @default("protected")
+    def _default_protected(self) -> list[str]:
+        return pipeline_files(Path(self.root_dir))
+
+    def is_protected(self, path: str) -> bool:
+        return path.strip("/") in set(self.protected)
+
+    async def save(self, model, path=""):
+        path = path.strip("/")
+        if not self.is_protected(path):
+            return await super().save(model, path)
+        if model.get("chunk") is not None or model.get("type") not in ("notebook", "file"):
+            raise web.HTTPError(403, SAVE_HELP.format(path=path, pair=_pair(path)))
+        if self.edit_pipeline:
+            return await self._save_committed_form(model, path)
+        if self._same_code(model, path):
+            # Nothing a reviewer would see changed: keep the file as it is and say it is saved.
+            return await self.get(path, content=False)
+        raise web.HTTPError(403, SAVE_HELP.format(path=path, pair=_pair(path)))
+
+    def _same_code(self, model, path: str) -> bool:
+        """True when the saved content has the same cells (type, source, tags) as the file."""
+        from src.notebooks import cells_signature, read_notebook_text
+
+        on_disk = Path(self._get_os_path(path))
+        if not on_disk.exists():
+            return False
+        try:
+            saved = read_notebook_text(model["content"], path)
+            current = read_notebook_text(on_disk.read_text(encoding="utf-8"), path)
+        except Exception:  # noqa: BLE001 - anything unreadable is a change, refused
+            return False
+        return cells_signature(saved) == cells_signature(current)
+
+    async def _save_committed_form(self, model, path: str):
+        """Write the notebook and its pair as `python -m src.notebooks sync` would."""
+        from src.notebooks import read_notebook_text, write_pair
+
+        nb = read_notebook_text(model["content"], path)
+        write_pair(nb, Path(self._get_os_path(path)))
+        self.emit(data={"action": "save", "path": path})
+        return await self.get(path, content=False)
+
+    async def rename_file(self, old_path, new_path):
+        if not self.edit_pipeline and self.is_protected(old_path):
+            raise web.HTTPError(403, f"{old_path} is a pipeline notebook: renaming it needs EDIT=1")
+        return await super().rename_file(old_path, new_path)
+
+    async def delete_file(self, path):
+        if not self.edit_pipeline and self.is_protected(path):
+            raise web.HTTPError(403, f"{path} is a pipeline notebook: deleting it needs EDIT=1")
+        return await super().delete_file(path)
+
+
+def copy_to_scratch(name: str, scratch: Path = SCRATCH_DIR) -> Path:
+    """Copy the pipeline notebook `name` (a report name, a file stem or a path) into `scratch`,
+    without outputs, and return the new path. Never overwrites: an existing copy is someone's
+    work, so a numbered name is used instead."""
+    from src.notebooks import NOTEBOOKS, notebook_from_py, write_notebook
+    from src.pipeline import load_config
+
+    reports = load_config()
+    by_name = {r.name: r.notebook for r in reports}
+    stems = {Path(r.notebook).stem: r.notebook for r in reports}
+    notebook = by_name.get(name) or stems.get(Path(name).stem)
+    if notebook is None:
+        known = ", ".join(sorted(set(stems)))
+        raise SystemExit(f"no pipeline notebook called {name!r}; known: {known}")
+    scratch.mkdir(parents=True, exist_ok=True)
+    stem = Path(notebook).stem
+    target = scratch / f"{stem}.ipynb"
+    n = 2
+    while target.exists():
+        target = scratch / f"{stem}-{n}.ipynb"
+        n += 1
+    write_notebook(notebook_from_py(NOTEBOOKS / f"{stem}.py"), target, paired=False)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) == 2 and argv[0] == "scratch":
+        target = copy_to_scratch(argv[1])
+        print(f"your copy: {target.relative_to(ROOT)} (open it in JupyterLab; git ignores it)")
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""The JupyterLab model, without a browser: pipeline notebooks are read-mostly (a save that changes
+no code writes nothing; one that changes code is refused with directions; EDIT mode writes the
+committed pair), scratch copies are an analyst's own, lint checks only the pipeline's notebooks,
+and links in notebook output work both in reports/ and next to the notebook."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from tornado import web
+
+from src import lab, notebooks
+from src.helpers import LINKS_FROM_ENV, ROOT, link_href
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A minimal repository: pipeline.yml and the notebooks folder."""
+    shutil.copy(ROOT / "pipeline.yml", tmp_path / "pipeline.yml")
+    shutil.copytree(
+        ROOT / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("scratch")
+    )
+    return tmp_path
+
+
+def _manager(repo: Path, edit: bool = False):
+    return lab.PipelineContentsManager(root_dir=str(repo), edit_pipeline=edit)
+
+
+def _run(coro):
+    """Run a coroutine on its own loop, in its own thread (Playwright's sync API keeps a loop
+    running in the main thread for the rest of the session once a browser test has run)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _model(manager, path):
+    return _run(manager.get(path, content=True))
+
+
+def test_pipeline_notebooks_and_pairs_are_protected(repo):
+    manager = _manager(repo)
+    assert manager.is_protected("notebooks/00_start_here.ipynb")
+    assert manager.is_protected("/notebooks/00_start_here.py")
+    assert not manager.is_protected("notebooks/scratch/00_start_here.ipynb")
+    assert not manager.is_protected("notebooks/Untitled.ipynb")
+
+
+def test_a_save_with_outputs_only_writes_nothing(repo):
+    manager = _manager(repo)
+    path = "notebooks/00_start_here.ipynb"
+    before = (repo / path).read_bytes()
+    model = _model(manager, path)
+    code = next(c for c in model["content"]["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "ran\n"}]
+    code["execution_count"] = 7
+    model["content"]["metadata"]["language_info"]["version"] = "9.9.9"
+    saved = _run(manager.save(model, path))
+    assert saved["path"] == path and saved["type"] == "notebook"
+    assert (repo / path).read_bytes() == before
+
+
+@pytest.mark.parametrize("path", ["notebooks/00_start_here.ipynb", "notebooks/00_start_here.py"])
+def test_a_save_that_changes_code_is_refused_with_directions(repo, path):
+    manager = _manager(repo)
+    before = (repo / path).read_bytes()
+    model = _model(manager, path)
+    if model["type"] == "notebook":
+        params = next(
+            c for c in model["content"]["cells"] if "parameters" in c["metadata"].get("tags", [])
+        )
+        params["source"] = params["source"].replace("first_year = 2005", "first_year = 2010")
+    else:
+        model["content"] = model["content"].replace("first_year = 2005", "first_year = 2010")
+    with pytest.raises(web.HTTPError) as err:
+        _run(manager.save(model, path))
+    assert err.value.status_code == 403
+    assert "notebooks/scratch/" in err.value.log_message and "EDIT=1" in err.value.log_message
+    assert (repo / path).read_bytes() == before
+
+
+def test_rename_and_delete_of_pipeline_notebooks_are_refused(repo):
+    manager = _manager(repo)
+    with pytest.raises(web.HTTPError):
+        _run(manager.rename_file("notebooks/00_start_here.ipynb", "notebooks/x.ipynb"))
+    with pytest.raises(web.HTTPError):
+        _run(manager.delete_file("notebooks/00_start_here.py"))
+    assert (repo / "notebooks/00_start_here.ipynb").exists()
+
+
+def test_other_notebooks_save_as_usual(repo):
+    manager = _manager(repo)
+    model = _model(manager, "notebooks/00_start_here.ipynb")
+    model["content"]["cells"].append(nbformat.v4.new_code_cell("x = 1"))
+    (repo / "notebooks" / "scratch").mkdir(exist_ok=True)
+    _run(manager.save(model, "notebooks/scratch/mine.ipynb"))
+    saved = nbformat.read(repo / "notebooks/scratch/mine.ipynb", as_version=4)
+    assert saved.cells[-1].source == "x = 1"
+
+
+def test_edit_mode_writes_the_pair_in_committed_form(repo):
+    manager = _manager(repo, edit=True)
+    path = "notebooks/00_start_here.ipynb"
+    model = _model(manager, path)
+    params = next(
+        c for c in model["content"]["cells"] if "parameters" in c["metadata"].get("tags", [])
+    )
+    params["source"] = params["source"].replace("first_year = 2005", "first_year = 2010")
+    params["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x\n"}]
+    params["execution_count"] = 2
+    params["metadata"]["trusted"] = True
+    model["content"]["metadata"]["widgets"] = {"state": {}}
+    _run(manager.save(model, path))
+    assert "first_year = 2010" in (repo / "notebooks/00_start_here.py").read_text()
+    nb = nbformat.read(repo / path, as_version=4)
+    assert "widgets" not in nb.metadata
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert notebooks.check(repo / "notebooks") == []  # same problems check as `make lint`
+    # and a .py saved from the text editor brings its .ipynb along
+    py = repo / "notebooks/00_start_here.py"
+    _run(manager.save({"type": "file", "format": "text",
+                       "content": py.read_text().replace("first_year = 2010", "first_year = 2011")},
+                      "notebooks/00_start_here.py"))  # fmt: skip
+    assert any(
+        "first_year = 2011" in c.source for c in nbformat.read(repo / path, as_version=4).cells
+    )
+    assert notebooks.check(repo / "notebooks") == []
+
+
+def test_scratch_copy_never_overwrites(tmp_path):
+    first = lab.copy_to_scratch("start_here", tmp_path)
+    nb = nbformat.read(first, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("my_work = 1"))
+    nbformat.write(nb, str(first))
+    second = lab.copy_to_scratch("00_start_here", tmp_path)
+    assert first.name == "00_start_here.ipynb" and second.name == "00_start_here-2.ipynb"
+    assert nbformat.read(first, as_version=4).cells[-1].source == "my_work = 1"
+    nb = nbformat.read(second, as_version=4)
+    assert "jupytext" not in nb.metadata and nb.metadata["kernelspec"]["name"] == "stca-foia"
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    with pytest.raises(SystemExit, match="known: 00_start_here"):
+        lab.copy_to_scratch("nope", tmp_path)
+
+
+def test_lint_checks_pipeline_notebooks_only(repo):
+    folder = repo / "notebooks"
+    nbformat.write(nbformat.v4.new_notebook(), str(folder / "Untitled.ipynb"))
+    (folder / "scratch").mkdir(exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(), str(folder / "scratch" / "try.ipynb"))
+    assert notebooks.check(folder) == []
+
+
+def test_lint_flags_metadata_and_header_drift(repo):
+    folder = repo / "notebooks"
+    ipynb, py = folder / "02_claims.ipynb", folder / "02_claims.py"
+    nb = nbformat.read(ipynb, as_version=4)
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, str(ipynb))
+    problems = notebooks.check(folder)
+    assert any("metadata 'language_info'" in p and "02_claims.ipynb" in p for p in problems), (
+        problems
+    )
+    notebooks.sync(folder)
+    assert notebooks.check(folder) == []
+    py.write_text(py.read_text().replace(
+        "#     formats: ipynb,py:percent\n",
+        "#     formats: ipynb,py:percent\n#     notebook_metadata_filter: -all\n"))  # fmt: skip
+    assert any("02_claims.py: its header" in p for p in notebooks.check(folder))
+
+
+def test_committed_language_info_is_what_the_kernel_reports():
+    """JupyterLab writes the kernel's language_info on open; equal values keep it unmodified."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    for ipynb, _ in notebooks.pairs():
+        nb = nbformat.read(ipynb, as_version=4)
+        assert nb.metadata["language_info"] == IPythonKernel.language_info, ipynb.name
+
+
+def test_links_are_relative_to_reports_in_a_build_and_to_the_notebook_elsewhere(monkeypatch):
+    target = ROOT / "reports" / "provenance.html"
+    monkeypatch.setenv(LINKS_FROM_ENV, "reports")
+    assert link_href(target) == "provenance.html"
+    monkeypatch.delenv(LINKS_FROM_ENV)
+    monkeypatch.chdir(ROOT / "notebooks")
+    assert link_href(target) == "../reports/provenance.html"
+    assert (Path.cwd() / link_href(target)).resolve() == target.resolve()
+    monkeypatch.chdir(ROOT)
+    assert link_href("reports/figures/x.svg") == "reports/figures/x.svg"
