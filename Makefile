@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1500000000
 
-.PHONY: help env reports test test-fast browser lint lab scratch bench run manifest standin lock clean distclean _reports
+.PHONY: help env reports test test-fast browser lint lab scratch bench run manifest standin lock clean distclean
 
 help:
 	@echo "make reports   build every report into reports/ (creates .venv on first use)"
@@ -44,23 +44,16 @@ $(STAMP): requirements.lock
 lock:
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --universal --no-header -q
 
-# The notebook graph comes from pipeline.yml; the rules are generated from it.
-build/pipeline.mk: pipeline.yml src/pipeline.py $(STAMP)
+# One build process (src/build.py) reads pipeline.yml, works out from content what is stale, and
+# runs it: up to JOBS notebooks at once, kernels started ahead. One build at a time: a second
+# `make reports` in the same checkout stops at once and says so (flock, from util-linux; exit
+# status 75) instead of running every notebook twice.
+reports: $(STAMP)
 	@mkdir -p build
-	@$(PY) -m src.pipeline makefile > $@.tmp && mv $@.tmp $@
-
-# One build at a time: a second `make reports` in the same checkout stops at once and says so
-# (flock, from util-linux; exit status 75) instead of running every notebook twice.
-reports: $(STAMP) build/pipeline.mk
-	@if ! command -v flock >/dev/null; then $(MAKE) -j$(JOBS) _reports; exit $$?; fi; \
-	flock -n -E 75 build/.reports.lock $(MAKE) -j$(JOBS) _reports || { rc=$$?; \
+	@if ! command -v flock >/dev/null; then $(PY) -m src.build --jobs $(JOBS); exit $$?; fi; \
+	flock -n -E 75 build/.reports.lock $(PY) -m src.build --jobs $(JOBS) || { rc=$$?; \
 	  if [ $$rc = 75 ]; then echo "make reports: another build is running in $(CURDIR) (it holds build/.reports.lock); wait for it to finish" >&2; fi; \
 	  exit $$rc; }
-
-ifneq ($(filter _reports,$(MAKECMDGOALS)),)
-include build/pipeline.mk
-_reports: $(PIPELINE_TARGETS)
-endif
 
 run: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make run NB=<pipeline name or notebook path> [PARAMS=file.yml]"; exit 2; }

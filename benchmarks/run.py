@@ -8,8 +8,9 @@ Markdown table is printed.
    a fresh `papermill` run, then a fresh `jupyter nbconvert`);
 2. the floor: kernel start + imports per notebook x notebooks on the longest dependency chain,
    plus those notebooks' compute;
-3. no-op rebuild; 4. rebuild after touching one figure notebook;
-5. the cleaner on generated 10k / 100k / 1M-row CSV and XLSX files: rows per second, peak memory,
+3. no-op rebuild; 4. rebuild after `touch` on every input (content unchanged: nothing runs);
+   5. rebuild after changing the content of one figure notebook;
+6. the cleaner on generated 10k / 100k / 1M-row CSV and XLSX files: rows per second, peak memory,
    ratio to a plain pandas read of the same file; calamine vs openpyxl for XLSX.
 """
 
@@ -54,8 +55,7 @@ def _timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
 
 
 def _copy_repo(dest: Path) -> Path:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from pipeline_util import copy_repo
+    from src.checkout import copy_repo
 
     return copy_repo(dest)
 
@@ -130,8 +130,11 @@ def kernel_start_and_imports(repeats: int) -> list[float]:
     return [_subprocess_json(KERNEL_SCRIPT)["seconds"] for _ in range(repeats)]
 
 
-def incremental(repeats: int) -> tuple[list[float], list[float], list[str]]:
-    noop, one = [], []
+def incremental(repeats: int) -> tuple[list[float], list[float], list[float], list[str], list[str]]:
+    """No-op rebuilds, rebuilds after touching every input, rebuilds after a content change to
+    the figure notebook; and what the last two re-ran (read from the files, not the log)."""
+    noop, touched, one = [], [], []
+    touch_ran: list[str] = []
     executed: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         repo = _copy_repo(Path(tmp))
@@ -142,32 +145,40 @@ def incremental(repeats: int) -> tuple[list[float], list[float], list[str]]:
             *sorted((repo / "build" / "executed").glob("*.ipynb")),
             repo / "reports" / "index.html",
         ]
+        inputs = [p for folder in ("notebooks", "src", "data/raw", "references", "templates")
+                  for p in (repo / folder).rglob("*") if p.is_file()]  # fmt: skip
         for _ in range(repeats):
             before = {p: p.stat().st_mtime_ns for p in outputs}
-            (repo / "notebooks" / "03_figures.ipynb").touch()
+            for path in inputs:
+                os.utime(path)
+            touched.append(_timed(["make", "reports", f"VENV={VENV}"], repo))
+            touch_ran = sorted(p.stem for p in outputs if p.stat().st_mtime_ns != before[p])
+        notebook = repo / "notebooks" / "03_figures.ipynb"
+        for i in range(repeats):
+            before = {p: p.stat().st_mtime_ns for p in outputs}
+            nb = json.loads(notebook.read_text())
+            nb["cells"].append({"cell_type": "markdown", "id": f"bench-{i}", "metadata": {},
+                                "source": f"A note added by the benchmark ({i})."})  # fmt: skip
+            notebook.write_text(json.dumps(nb, indent=1) + "\n")
             one.append(_timed(["make", "reports", f"VENV={VENV}"], repo))
-            # what was rebuilt, read from the files themselves rather than from the log
             executed = sorted(p.stem for p in outputs if p.stat().st_mtime_ns != before[p])
-    return noop, one, executed
+    return noop, touched, one, touch_ran, executed
 
 
-def longest_chain() -> list[str]:
-    """Report names on the longest path through the graph (outputs feeding inputs)."""
-    reports = load_config()
-    producers = {out: r.name for r in reports for out in r.outputs}
-    deps = {
-        r.name: {producers[i] for i in r.inputs if i in producers and producers[i] != r.name}
-        for r in reports
-    }
+def chains() -> list[list[str]]:
+    """For each report, the longest path through the graph (outputs feeding inputs) ending at it."""
+    from src.build import plan_reports
+
+    deps = {p.name: p.upstream for p in plan_reports(load_config())}
     memo: dict[str, list[str]] = {}
 
     def chain(name: str) -> list[str]:
         if name not in memo:
-            best = max((chain(d) for d in deps[name]), key=len, default=[])
+            best = max((chain(d) for d in sorted(deps[name])), key=len, default=[])
             memo[name] = [*best, name]
         return memo[name]
 
-    return max((chain(r.name) for r in reports), key=len)
+    return [chain(name) for name in deps]
 
 
 # ---------------------------------------------------------------- the cleaner at scale
@@ -302,12 +313,14 @@ def markdown(results: dict) -> str:
         "| measure | seconds | ratio | target | met |",
         "|---|---|---|---|---|",
         f"| cold `make reports` vs naive papermill+nbconvert ({p['naive_seconds']:.1f}s) | {p['cold_seconds']:.1f} | "
-        f"{p['cold_vs_naive']:.2f} | ≤ 0.6 | {'yes' if p['cold_vs_naive'] <= 0.6 else 'no'} |",
+        f"{p['cold_vs_naive']:.2f} | ≤ 0.4 | {'yes' if p['cold_vs_naive'] <= 0.4 else 'no'} |",
         f"| cold `make reports` vs floor ({p['floor_seconds']:.1f}s: {len(p['longest_chain'])} x "
         f"{p['kernel_start_imports_seconds']:.1f}s kernel+imports + {p['chain_compute_seconds']:.1f}s compute) | "
-        f"{p['cold_seconds']:.1f} | {p['cold_vs_floor']:.2f} | ≤ 1.5 | {'yes' if p['cold_vs_floor'] <= 1.5 else 'no'} |",
+        f"{p['cold_seconds']:.1f} | {p['cold_vs_floor']:.2f} | ≤ 2 | {'yes' if p['cold_vs_floor'] <= 2 else 'no'} |",
         f"| no-op `make reports` | {p['noop_seconds']:.2f} | | < 1 s | {'yes' if p['noop_seconds'] < 1 else 'no'} |",
-        f"| after touching one figure notebook (re-ran: {', '.join(p['one_change_executed'])}) | "
+        f"| after `touch` on every input (re-ran: {', '.join(p['touch_all_executed']) or 'nothing'}) | "
+        f"{p['touch_all_seconds']:.2f} | | nothing runs | {'yes' if not p['touch_all_executed'] else 'no'} |",
+        f"| after changing one figure notebook (re-ran: {', '.join(p['one_change_executed'])}) | "
         f"{p['one_change_seconds']:.1f} | | only it + index | "
         f"{'yes' if p['one_change_only_it'] else 'no'} |",
         "",
@@ -335,11 +348,16 @@ def main(argv: list[str] | None = None) -> int:
     cold = cold_rebuild(repeats)
     naive, compute = naive_baseline(repeats)
     kernel = kernel_start_and_imports(max(repeats, 3))
-    noop, one, executed = incremental(repeats)
-    chain = longest_chain()
+    noop, touched, one, touch_ran, executed = incremental(repeats)
     k = statistics.median(kernel)
+
+    def floor_of(names: list[str]) -> float:
+        return len(names) * k + sum(compute.get(name, 0) for name in names)
+
+    # the floor: the slowest chain of dependent notebooks, if everything else ran beside it
+    chain = max(chains(), key=floor_of)
     chain_compute = sum(compute.get(name, 0) for name in chain)
-    floor = len(chain) * k + chain_compute
+    floor = floor_of(chain)
     cold_s, naive_s = statistics.median(cold), statistics.median(naive)
     _log("cleaner: generated files")
     results = {
@@ -358,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             "floor_seconds": round(floor, 2),
             "cold_vs_floor": round(cold_s / floor, 3),
             "noop_seconds": round(statistics.median(noop), 3),
+            "touch_all_seconds": round(statistics.median(touched), 3),
+            "touch_all_executed": touch_ran,
             "one_change_seconds": round(statistics.median(one), 2),
             "one_change_executed": executed,
             "one_change_only_it": set(executed) == {"figures_calendar", "figures_fiscal", "index"},
@@ -366,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
                 "naive": naive,
                 "kernel": kernel,
                 "noop": noop,
+                "touch_all": touched,
                 "one_change": one,
             },
         },

@@ -35,29 +35,29 @@ last_year = 2017
 top_nationalities = 15
 
 # %%
-from src import helpers, metrics, report, views
+from src import helpers, metrics, page, views
 from src.schema import DATA_DICTIONARY, read_cases
 from src.status import read_foia_status
 
 foia = read_foia_status(helpers.repo_path(summary_path))
-helpers.show_data_notice(foia)
+page.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 selected = views.in_years(cases, year_basis, first_year, last_year)
-report.show_selection(len(selected), len(cases), year_basis, first_year, last_year)
+page.show_selection(len(selected), len(cases), year_basis, first_year, last_year)
 
 # %% [markdown]
 # ## What each column means
 
 # %%
-report.show_table(views.dictionary(DATA_DICTIONARY, cases), "Data dictionary")
-report.show_downloads(["stca_cases.csv"])
+page.show_table(views.dictionary(DATA_DICTIONARY, cases), "Data dictionary")
+page.show_downloads(["stca_cases.csv"])
 
 # %% [markdown]
 # ## By year
 
 # %%
-report.show_table(
-    report.mark_invented(views.by_year(selected, year_basis, foia), ["people", "share"]),
+page.show_table(
+    page.mark_invented(views.by_year(selected, year_basis, foia), ["people", "share"]),
     "People by year",
 )
 
@@ -65,8 +65,8 @@ report.show_table(
 # ## By nationality
 
 # %%
-report.show_table(
-    report.mark_invented(
+page.show_table(
+    page.mark_invented(
         views.by_nationality(selected, top_nationalities, foia), ["people", "share"]
     ),
     "Largest citizenship groups",
@@ -76,8 +76,8 @@ report.show_table(
 # ## By exception, and expedited removal within each
 
 # %%
-report.show_table(
-    report.mark_invented(views.by_exception(selected, foia), ["people", "expedited_removal"]),
+page.show_table(
+    page.mark_invented(views.by_exception(selected, foia), ["people", "expedited_removal"]),
     "People by exception, and expedited removal within each",
 )
 

@@ -35,18 +35,18 @@ strict = False  # True: anything listed under "To review" below stops the build
 date_order = None  # "mdy" or "dmy" for N/N/YYYY dates when no value settles the order
 
 # %%
-from src import clean, helpers, report, views
+from src import clean, helpers, page, views
 from src.schema import DATA_DICTIONARY
 
 foia_file = helpers.resolve_foia_path(raw_path)
 status = helpers.data_status(foia_file)
-helpers.show_data_notice(status)
+page.show_data_notice(status)
 
 # %%
 result = clean.clean_foia(foia_file, period_end=period_end, strict=strict, date_order=date_order)
 paths = clean.write_outputs(result, processed_dir)
 summary = result.summary
-report.show_source(summary)
+page.show_source(summary)
 
 # %% [markdown]
 # ## Every row accounted for
@@ -55,13 +55,13 @@ report.show_source(summary)
 # headers, blanks, totals and footnotes, counted here so nothing disappears unseen.
 
 # %%
-report.show_table(report.row_accounting_table(summary), "Every row of the file, by kind")
-report.show_balance(summary)
+page.show_table(page.row_accounting_table(summary), "Every row of the file, by kind")
+page.show_balance(summary)
 
 # %%
-report.show_table(report.sheets_table(summary), "What each sheet held")
-report.show_table(
-    report.column_names_table(summary),
+page.show_table(page.sheets_table(summary), "What each sheet held")
+page.show_table(
+    page.column_names_table(summary),
     "How the column headers were read (sheets with one layout together)",
 )
 
@@ -69,7 +69,7 @@ report.show_table(
 # ## Totals printed in the spreadsheet, checked against the records above them
 
 # %%
-report.show_table(report.total_checks_table(summary), "Totals printed in the file, checked")
+page.show_table(page.total_checks_table(summary), "Totals printed in the file, checked")
 
 # %% [markdown]
 # ## Rejected rows
@@ -79,8 +79,8 @@ report.show_table(report.total_checks_table(summary), "Totals printed in the fil
 # from, so it can be checked in the original file.
 
 # %%
-report.show_table(report.rejected_table(result.rejected), "Rejected rows, as received")
-report.show_downloads(["rejected_rows.csv"])
+page.show_table(page.rejected_table(result.rejected), "Rejected rows, as received")
+page.show_downloads(["rejected_rows.csv"])
 
 # %% [markdown]
 # ## Values that were not recognised
@@ -88,7 +88,7 @@ report.show_downloads(["rejected_rows.csv"])
 # Kept in the table as "Unknown" (country) or "unknown" (exception), and listed here for review.
 
 # %%
-report.show_table(report.unrecognized_table(summary), "Labels the cleaner did not recognise")
+page.show_table(page.unrecognized_table(summary), "Labels the cleaner did not recognise")
 
 # %% [markdown]
 # ## To review
@@ -98,7 +98,7 @@ report.show_table(report.unrecognized_table(summary), "Labels the cleaner did no
 # than their dates, case numbers written two ways, and tables of counts set aside.
 
 # %%
-report.show_table(report.review_table(summary), "Findings to review")
+page.show_table(page.review_table(summary), "Findings to review")
 
 # %% [markdown]
 # ## The cleaned table
@@ -107,11 +107,11 @@ report.show_table(report.review_table(summary), "Findings to review")
 # Its columns:
 
 # %%
-report.show_schema_result(summary)
-report.show_table(
+page.show_schema_result(summary)
+page.show_table(
     views.dictionary(DATA_DICTIONARY, result.cases), "Data dictionary of the cleaned table"
 )
-report.show_downloads(["stca_cases.csv"])
+page.show_downloads(["stca_cases.csv"])
 
 # %% tags=["analyst"]
-report.show_table(report.preview(result.cases), "The first ten cleaned rows")
+page.show_table(page.preview(result.cases), "The first ten cleaned rows")

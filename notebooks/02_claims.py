@@ -34,13 +34,13 @@ verdicts_path = "data/processed/claims_verdicts.csv"
 strict = True  # fail the build when a checked claim is not supported or inconsistent
 
 # %%
-from src import claims, helpers, report
+from src import claims, helpers, page
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
 summary = read_summary(helpers.repo_path(summary_path))
 foia = FoiaStatus.from_summary(summary)
-helpers.show_data_notice(foia)
+page.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ledger = claims.load_ledger(helpers.repo_path(ledger_path))
 ctx = claims.load_context(helpers.repo_path(flows_path))
@@ -51,7 +51,7 @@ verdicts_file = helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_pa
 # ## What the verdicts rest on
 
 # %%
-report.show_verdict_breakdown(verdicts)
+page.show_verdict_breakdown(verdicts)
 
 # %% [markdown]
 # ## Each claim, how we read it, and its verdict
@@ -61,14 +61,14 @@ report.show_verdict_breakdown(verdicts)
 # article's years are read as calendar years: that reading is our assumption.
 
 # %%
-report.show_table(report.verdict_table(verdicts), "Checked claims, with their basis and verdict")
-report.show_downloads(["claims_verdicts.csv"])
+page.show_table(page.verdict_table(verdicts), "Checked claims, with their basis and verdict")
+page.show_downloads(["claims_verdicts.csv"])
 
 # %% [markdown]
 # ## Claims no data can check
 
 # %%
-report.show_table(report.not_checkable_table(verdicts), "Claims no data can check, and why")
+page.show_table(page.not_checkable_table(verdicts), "Claims no data can check, and why")
 
 # %%
 if strict:

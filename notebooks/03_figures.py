@@ -32,15 +32,15 @@ last_year = 2017
 top_nationalities = 10
 
 # %%
-from src import figures, helpers, report, views
+from src import figures, helpers, page, views
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
 summary = read_summary(helpers.repo_path(summary_path))
 foia = FoiaStatus.from_summary(summary)
 period_end = summary["period"]["end"]  # the data's cutoff: the last year is partial
-helpers.show_data_notice(foia)
-report.show_year_basis_note(year_basis, foia)
+page.show_data_notice(foia)
+page.show_year_basis_note(year_basis, foia)
 cases = read_cases(helpers.repo_path(cases_path))
 in_range = views.in_years(cases, year_basis, first_year, last_year)
 out_dir = helpers.repo_path(figures_dir)

@@ -28,14 +28,14 @@ summary_path = "data/processed/cleaning_summary.json"
 figures_dir = "reports/figures/canada_context"
 
 # %%
-from src import context, figures, helpers, report
+from src import context, figures, helpers, page
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
 summary = read_summary(helpers.repo_path(summary_path))
 foia = FoiaStatus.from_summary(summary)
 period_end = summary["period"]["end"]  # the FOIA data's cutoff: 2017 is compared up to it
-helpers.show_data_notice(foia)
+page.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ctx = {key: context.load_context(key) for key in context.CONTEXT_FILES}
 out_dir = helpers.repo_path(figures_dir)
@@ -56,7 +56,7 @@ charts = []
 table = figures.comparison_table(cases, ctx, period_end, foia)
 chart = figures.chart_comparison(table)
 charts.append(figures.publish(chart, out_dir))
-report.show_table(table, "Both directions, like for like: the values and ratios behind the chart")
+page.show_table(table, "Both directions, like for like: the values and ratios behind the chart")
 
 # %% [markdown]
 # ## The Canada side, 2017 to 2019
@@ -74,14 +74,14 @@ figure_index = figures.write_figure_index(charts, out_dir)
 # the first published ones are kept in the data with their sources.
 
 # %%
-report.show_table(report.revisions_table(ctx["rcmp_monthly"]), "RCMP interceptions: revisions")
-report.show_table(
-    report.revisions_table(ctx["land_port_monthly"]), "Claims at land ports: revisions"
+page.show_table(page.revisions_table(ctx["rcmp_monthly"]), "RCMP interceptions: revisions")
+page.show_table(
+    page.revisions_table(ctx["land_port_monthly"]), "Claims at land ports: revisions"
 )
 
 # %% [markdown]
 # ## Sources
 
 # %%
-report.show_table(context.sources_table(ctx), "Sources of the Canada-side figures")
-report.show_downloads([name for name in context.CONTEXT_FILES.values()])
+page.show_table(context.sources_table(ctx), "Sources of the Canada-side figures")
+page.show_downloads([name for name in context.CONTEXT_FILES.values()])

@@ -29,15 +29,15 @@ flows_path = "data/processed/border_flows.csv"
 figures_dir = "reports/figures/both_directions"
 
 # %%
-from src import border_figures, figures, helpers, official, report
+from src import border_figures, figures, helpers, official, page
 
 flows = official.border_flows()
 flows_file = helpers.write_csv_atomic(flows, helpers.repo_path(flows_path))
 out_dir = helpers.repo_path(figures_dir)
 charts = []
-report.show_table(official.flows_overview(flows), "What the official files hold")
-report.show_downloads(["border_flows.csv"])
-report.show_table(official.flows_dictionary(), "Data dictionary of the official border table")
+page.show_table(official.flows_overview(flows), "What the official files hold")
+page.show_downloads(["border_flows.csv"])
+page.show_table(official.flows_dictionary(), "Data dictionary of the official border table")
 
 # %% [markdown]
 # ## The northern border, seen from the U.S. side
@@ -82,7 +82,7 @@ figure_index = figures.write_figure_index(charts, out_dir)
 # Both are kept in the data. They agree within their rounding except where noted.
 
 # %%
-report.show_table(official.agreement(flows), "The same series in two files")
+page.show_table(official.agreement(flows), "The same series in two files")
 
 # %% [markdown]
 # ## Where a table's provinces do not add up to its own total
@@ -91,6 +91,6 @@ report.show_table(official.agreement(flows), "The same series in two files")
 # kept as published.
 
 # %%
-report.show_table(
+page.show_table(
     official.provinces_vs_totals_table(flows), "Provinces that do not add up to the total"
 )

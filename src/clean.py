@@ -570,10 +570,10 @@ def build_cases(
 
     fy_column = each(parsers.parse_fiscal_year, records["raw_fiscal_year"])
     fy_sheet = pd.to_numeric(records["sheet_fiscal_year"], errors="coerce").astype("Int64")
-    fiscal_year = parsers.fiscal_year_of(dates).fillna(fy_column).fillna(fy_sheet)
-    fy_disagrees = dates.notna() & fy_column.notna() & (parsers.fiscal_year_of(dates) != fy_column)
+    fiscal_year = parsers.fiscal_year(dates).fillna(fy_column).fillna(fy_sheet)
+    fy_disagrees = dates.notna() & fy_column.notna() & (parsers.fiscal_year(dates) != fy_column)
     sheet_disagrees = (
-        dates.notna() & fy_sheet.notna() & (parsers.fiscal_year_of(dates) != fy_sheet)
+        dates.notna() & fy_sheet.notna() & (parsers.fiscal_year(dates) != fy_sheet)
     ).fillna(False)
 
     names, iso3, bad_country = each(parsers.parse_countries, records["raw_citizenship"])
@@ -592,7 +592,7 @@ def build_cases(
         case_id = case_id.fillna(made)
 
     period_start_fy = 2005
-    period_end_fy = int(parsers.fiscal_year_of(pd.Series([period_end])).iloc[0])
+    period_end_fy = int(parsers.fiscal_year(period_end))
     reason = pd.Series(pd.NA, index=records.index, dtype="str")
     no_year = fiscal_year.isna()
     reason[no_year & bad_date] = "year cannot be determined: date not recognised and no fiscal year"
@@ -672,7 +672,7 @@ def build_cases(
     kept = ~rejected_mask
     mismatches = []
     if sheet_disagrees.any():
-        off = records[sheet_disagrees & kept].assign(date_fy=parsers.fiscal_year_of(dates))
+        off = records[sheet_disagrees & kept].assign(date_fy=parsers.fiscal_year(dates))
         for sheet, group in off.groupby("source_sheet", sort=False):
             mismatches.append(
                 {

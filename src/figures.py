@@ -173,7 +173,7 @@ def _hbars(ax, values: list, categories: list, faces: list, statuses: list, labe
 def publish(chart: Chart, out_dir: str | Path) -> Chart:
     """Save the chart (PNG, SVG, CSV) and show it in the notebook as a figure: the image (with
     its alt text) opens the full-size SVG, and a caption links the SVG, the PNG and the CSV."""
-    from src.helpers import show_figure
+    from src.page import show_figure
 
     paths = save_chart(chart, out_dir)
     show_figure(paths["png"], chart.alt, caption=chart.title, links=paths)
@@ -218,9 +218,9 @@ def partial_years(period_end: str, basis: str) -> set[int]:
     """The year (calendar or fiscal) that the data's cutoff cuts short; empty if it ends one."""
     end = pd.Timestamp(period_end)
     if basis == "fiscal":
-        return (
-            set() if (end.month, end.day) == (9, 30) else {end.year + (1 if end.month >= 10 else 0)}
-        )
+        from src.parsers import fiscal_year
+
+        return set() if (end.month, end.day) == (9, 30) else {fiscal_year(end)}
     return set() if (end.month, end.day) == (12, 31) else {end.year}
 
 

@@ -243,10 +243,16 @@ def parse_dates(
     return result
 
 
-def fiscal_year_of(dates: pd.Series) -> pd.Series:
-    """U.S. federal fiscal year of each date (FY N runs 1 Oct N-1 to 30 Sep N); <NA> for NaT."""
-    years = dates.dt.year.astype("Int64")
-    return years + (dates.dt.month >= 10).astype("Int64")
+FISCAL_YEAR_FIRST_MONTH = 10  # U.S. federal fiscal year N runs 1 October N-1 to 30 September N
+
+
+def fiscal_year(dates):
+    """The U.S. federal fiscal year: of a date or Timestamp, an int; of a Series of datetimes,
+    an Int64 Series (<NA> for NaT). The project's one statement of the rule."""
+    if isinstance(dates, pd.Series):
+        years = dates.dt.year.astype("Int64")
+        return years + (dates.dt.month >= FISCAL_YEAR_FIRST_MONTH).astype("Int64")
+    return dates.year + (1 if dates.month >= FISCAL_YEAR_FIRST_MONTH else 0)
 
 
 def parse_fiscal_year(series: pd.Series) -> pd.Series:

@@ -1,13 +1,10 @@
-"""The notebook pipeline: pipeline.yml -> Makefile rules -> papermill runs -> HTML reports.
+"""The notebook pipeline's pieces: pipeline.yml, the HTML renderings, the index page.
 
-Commands (run from make; `python -m src.pipeline --help`):
-  makefile          print the make rules for every report in pipeline.yml
-  run NAME          execute one report's notebook with papermill and export its two renderings
-  run NB --adhoc    the same with other parameters (--params-file), into build/adhoc/ only
-  index             write reports/index.html from pipeline.yml and the executed notebooks
-
-A run writes to build/running/ first; only a notebook that finished becomes build/executed/NAME.ipynb
-and reports/NAME.html. A failed one is kept in build/failed/ and its reports are removed.
+`make reports` is src/build.py (what is stale, in one process). Commands here
+(`python -m src.pipeline --help`):
+  run NAME|NB --adhoc   run one notebook with other parameters (--params-file), into build/adhoc/
+                        only: reports/ and the build records are not touched
+  index                 write reports/index.html from pipeline.yml and the executed notebooks
 """
 
 from __future__ import annotations
@@ -15,7 +12,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -26,11 +22,8 @@ from pathlib import Path
 import yaml
 
 from src.helpers import (
-    LINKS_FROM_ENV,
-    PROVENANCE_NOTE,
     PROVENANCE_PAGE,
     ROOT,
-    atomic_path,
     relative_to_root,
     repo_path,
     write_text_atomic,
@@ -42,8 +35,6 @@ TEMPLATES = ROOT / "templates"
 REPORTS = ROOT / "reports"
 INJECTED_CELL_ID = "injected-parameters"
 DEFAULT_TIMEOUT = 600
-# A change to the runner or the report template re-renders every report.
-RUNNER_FILES = ["src/pipeline.py", "templates/stca/index.html.j2", "templates/stca/conf.json"]
 
 
 @dataclass
@@ -57,7 +48,6 @@ class Report:
     parameters: dict = field(default_factory=dict)
     inputs: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
-    figures_dir: str | None = None
     execution_timeout: int = DEFAULT_TIMEOUT
     data: str = "foia"  # "official": built only from official files; "foia": from the FOIA table
 
@@ -72,10 +62,6 @@ class Report:
     @property
     def html_full(self) -> Path:
         return REPORTS / f"{self.name}-full.html"
-
-    @property
-    def params_file(self) -> Path:
-        return BUILD / "params" / f"{self.name}.yml"
 
 
 class ConfigError(ValueError):
@@ -108,6 +94,22 @@ def read_parameters(path: str | Path) -> dict:
     return _plain(data)
 
 
+def declared_parameters(notebook: Path) -> set[str]:
+    """Names the notebook's `parameters` cell assigns (read as JSON and parsed, not run)."""
+    import ast
+
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for cell in nb.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+    return names
+
+
 def load_config(path: Path = CONFIG) -> list[Report]:
     """Read pipeline.yml into Report entries, checking names, notebooks and keys."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -128,9 +130,9 @@ def load_config(path: Path = CONFIG) -> list[Report]:
         if not repo_path(entry["notebook"]).exists():
             raise ConfigError(f"{where}: notebook {entry['notebook']} does not exist")
         merged = {**{k: v for k, v in defaults.items() if k != "parameters"}, **entry}
-        merged["parameters"] = _plain(
-            {**defaults.get("parameters", {}), **entry.get("parameters", {})}
-        )
+        declared = declared_parameters(repo_path(entry["notebook"]))
+        shared = {k: v for k, v in defaults.get("parameters", {}).items() if k in declared}
+        merged["parameters"] = _plain({**shared, **entry.get("parameters", {})})
         reports.append(Report(**merged))
     return reports
 
@@ -149,7 +151,7 @@ def get_report(name: str, reports: list[Report] | None = None) -> Report:
 # ---------------------------------------------------------------- make rules
 
 
-def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
+def expand_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     """Expand folders into the files below them; return (files, folders) as root-relative paths."""
     files, folders = [], []
     for item in paths:
@@ -166,81 +168,14 @@ def _expand(paths: list[str]) -> tuple[list[str], list[str]]:
     return files, folders
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        write_text_atomic(path, text)
-
-
-def makefile_rules(reports: list[Report]) -> str:
-    """Make rules for every report: outputs as a grouped target that depends on the notebook,
-    its parameter file (rewritten only when the parameters change), its inputs and the env."""
-    lines = ["# Generated by `python -m src.pipeline makefile` from pipeline.yml. Do not edit.", ""]
-    watched: list[str] = []
-    executed = []
-    for report in reports:
-        _write_if_changed(report.params_file, yaml.safe_dump(report.parameters, sort_keys=True))
-        inputs, folders = _expand(report.inputs)
-        watched += folders
-        targets = [
-            relative_to_root(report.executed),
-            relative_to_root(report.html),
-            relative_to_root(report.html_full),
-            *report.outputs,
-        ]
-        prereqs = [
-            report.notebook,
-            relative_to_root(report.params_file),
-            *inputs,
-            *RUNNER_FILES,
-            "$(STAMP)",
-        ]
-        lines.append(f"# {report.name}: {report.title}")
-        lines.append(" ".join(targets) + " &: " + " ".join(prereqs))
-        lines.append(f"\t@$(PY) -m src.pipeline run {report.name}")
-        lines.append("")
-        executed.append(relative_to_root(report.executed))
-    index_inputs = [
-        *executed,
-        "pipeline.yml",
-        "src/pipeline.py",
-        "templates/index.html.j2",
-        "templates/provenance.html.j2",
-        PROVENANCE_NOTE,
-        "data/raw/context/README.md",
-    ]
-    lines.append("reports/index.html: " + " ".join(index_inputs))
-    lines.append("\t@$(PY) -m src.pipeline index")
-    lines.append("")
-    lines.append("PIPELINE_TARGETS := reports/index.html " + " ".join(executed))
-    # A file added to or removed from an input folder regenerates these rules.
-    lines.append("build/pipeline.mk: " + " ".join(sorted(set(watched))))
-    return "\n".join(lines) + "\n"
-
-
 # ---------------------------------------------------------------- running one notebook
-
-
-class _CellProgress(logging.Filter):
-    """Keep papermill's 'Executing Cell N' lines (as progress) and warnings; drop cell output."""
-
-    def __init__(self, name: str, total: int):
-        super().__init__()
-        self.name_, self.total = name, total
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if message.startswith("Executing Cell"):
-            number = message.removeprefix("Executing Cell").strip("- ")
-            record.msg, record.args = f"[{self.name_}] cell {number}/{self.total}", ()
-            return True
-        return record.levelno >= logging.WARNING
 
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _finalise_notebook(nb) -> None:
+def finalise_notebook(nb) -> None:
     """Make the executed notebook deterministic: fixed id for papermill's injected cell, no
     timestamps or durations in metadata."""
     for cell in nb.cells:
@@ -298,96 +233,34 @@ def export_html(
         write_text_atomic(target, add_contents(linkify(body)))
 
 
-def _remove(*paths: Path) -> None:
-    for path in paths:
-        if path.exists():
-            path.unlink()
+def run_adhoc(report: Report, extra_parameters: dict | None = None) -> int:
+    """Run one notebook with other parameters into build/adhoc/ (executed notebook and both
+    renderings), on the build's executor. Returns a process exit code."""
+    import asyncio
 
-
-def run_report(report: Report, adhoc: bool = False, extra_parameters: dict | None = None) -> int:
-    """Execute one notebook with papermill, then export its HTML. Returns a process exit code."""
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+    from src.build import Kernel, StepFailed, execute, kernel_env
 
     parameters = {**report.parameters, **(extra_parameters or {})}
-    out_dir = BUILD / ("adhoc" if adhoc else "executed")
-    running = BUILD / "running" / f"{report.name}.ipynb"
-    failed = BUILD / "failed" / f"{report.name}.ipynb"
-    executed = out_dir / f"{report.name}.ipynb"
-    html = (out_dir / f"{report.name}.html") if adhoc else report.html
-    html_full = (out_dir / f"{report.name}-full.html") if adhoc else report.html_full
-    for folder in (running.parent, failed.parent, out_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-    _remove(failed, running)
+    out_dir = BUILD / "adhoc"
 
-    source = nbformat.read(repo_path(report.notebook), as_version=4)
-    n_cells = len(source.cells) + 1  # papermill counts every cell, plus its injected one
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(_CellProgress(report.name, n_cells))
-    pm_logger = logging.getLogger("papermill")
-    pm_logger.addHandler(handler)
-    pm_logger.setLevel(logging.INFO)
-    pm_logger.propagate = False
+    async def run() -> None:
+        kernel = await Kernel.start(kernel_env())
+        try:
+            await execute(report, kernel, parameters, out_dir, out_dir / f"{report.name}.html",
+                          out_dir / f"{report.name}-full.html", check_outputs=False)  # fmt: skip
+        finally:
+            await kernel.shutdown()
 
     _log(f"[{report.name}] ▶ {report.notebook} with {json.dumps(parameters, sort_keys=True)}")
     started = time.monotonic()
-    finished = False
-    # The kernel inherits this: links in the pages are written relative to reports/.
-    os.environ[LINKS_FROM_ENV] = "reports"
     try:
-        try:
-            papermill.execute_notebook(
-                str(repo_path(report.notebook)),
-                str(running),
-                parameters=parameters,
-                kernel_name="python3",
-                language="python",
-                cwd=str(ROOT),
-                execution_timeout=report.execution_timeout,
-                log_output=True,
-                progress_bar=False,
-            )
-        except PapermillExecutionError as err:
-            source_lines = (err.source or "").strip().splitlines()[:3]
-            _log(
-                f"[{report.name}] ✗ FAILED in {report.notebook}, cell {err.exec_count} "
-                f"(index {err.cell_index}):\n    " + "\n    ".join(source_lines) + "\n"
-                f"  {err.ename}: {err.evalue}\n"
-                f"  The failed notebook, with the error marked, is kept at {relative_to_root(failed)}.\n"
-                f"  Its reports were removed so nothing stale looks current."
-            )
-            return 1
-
-        nb = nbformat.read(running, as_version=4)
-        _finalise_notebook(nb)
-        missing = [out for out in ([] if adhoc else report.outputs) if not repo_path(out).exists()]
-        if missing:
-            _log(
-                f"[{report.name}] ✗ the notebook ran but did not write its declared outputs: {missing}"
-            )
-            return 1
-        export_html(nb, report.name, report.title, report.notebook, parameters, html, html_full)
-        with atomic_path(executed) as tmp:
-            nbformat.write(nb, str(tmp))
-        now = time.time()
-        for out in [] if adhoc else report.outputs:  # make compares mtimes: mark outputs current
-            os.utime(repo_path(out), (now, now))
-        finished = True
-    finally:
-        # Whatever stopped the run (a failing cell, Ctrl-C, a timeout, a dead kernel), leave
-        # nothing that looks finished: keep the partial notebook in build/failed/ for debugging
-        # and remove this report's reports, its declared outputs (the whole set: an old table
-        # beside a missing summary would be a mixed set) and the index that would link them.
-        if not finished:
-            if running.exists():
-                os.replace(running, failed)
-            if not adhoc:
-                outputs = [repo_path(out) for out in report.outputs]
-                _remove(report.executed, report.html, report.html_full, REPORTS / "index.html")
-                _remove(*outputs)
-        _remove(running)
-    _log(f"[{report.name}] ✓ done in {time.monotonic() - started:.1f}s -> {relative_to_root(html)}")
+        asyncio.run(run())
+    except StepFailed as err:
+        _log(str(err).replace("Its reports were removed so nothing stale looks current.", ""))
+        return 1
+    _log(
+        f"[{report.name}] ✓ done in {time.monotonic() - started:.1f}s -> {relative_to_root(out_dir)}"
+    )
     return 0
 
 
@@ -431,8 +304,8 @@ def build_index(reports: list[Report]) -> Path:
     entries = []
     for report in reports:
         figures = []
-        if report.figures_dir:
-            folder = repo_path(report.figures_dir)
+        if report.parameters.get("figures_dir"):
+            folder = repo_path(report.parameters["figures_dir"])
             figures = [relative_to_root(p) for p in sorted(folder.glob("*.csv"))]
         entries.append(
             {
@@ -488,19 +361,15 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m src.pipeline", description=__doc__.splitlines()[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("makefile", help="print make rules generated from pipeline.yml")
-    run = sub.add_parser("run", help="execute one report")
+    run = sub.add_parser("run", help="run one notebook with other parameters (build/adhoc/)")
+    run.add_argument("name", help="a report name from pipeline.yml, or a notebook path")
     run.add_argument(
-        "name", help="a report name from pipeline.yml, or (with --adhoc) a notebook path"
+        "--adhoc", action="store_true", help="accepted for compatibility: runs are always ad hoc"
     )
-    run.add_argument("--adhoc", action="store_true", help="write only to build/adhoc/")
     run.add_argument("--params-file", help="YAML file of parameters (strings stay strings)")
     sub.add_parser("index", help="write reports/index.html")
     args = parser.parse_args(argv)
 
-    if args.command == "makefile":
-        sys.stdout.write(makefile_rules(load_config()))
-        return 0
     if args.command == "index":
         path = build_index(load_config())
         _log(f"[index] ✓ {relative_to_root(path)}")
@@ -509,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = get_report(args.name)
     except KeyError:
-        if not args.adhoc or not repo_path(args.name).exists():
+        if not repo_path(args.name).exists():
             raise
         nb_path = relative_to_root(repo_path(args.name))
         report = Report(
@@ -518,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
             title=Path(nb_path).stem,
             summary="ad hoc run",
         )
-    return run_report(report, adhoc=args.adhoc, extra_parameters=extra)
+    return run_adhoc(report, extra_parameters=extra)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from src.parsers import EXCEPTIONS, UNKNOWN
+from src.parsers import EXCEPTIONS, UNKNOWN, fiscal_year
 
 DATA_DICTIONARY: dict[str, str] = {
     "case_id": "Case identifier from the release; when absent, 'row:<file>:<sheet>:<row>' (stable).",
@@ -38,15 +38,14 @@ def _years_agree(df: pd.DataFrame) -> pd.Series:
     dates = per_distinct(lambda s: pd.to_datetime(s, format="%Y-%m-%d"), df["screening_date"])
     has_date = dates.notna()
     cal_ok = ~has_date | (dates.dt.year == df["calendar_year"])
-    fy = dates.dt.year + (dates.dt.month >= 10).astype(int)
+    fy = fiscal_year(dates)
     fy_ok = ~has_date | (fy == df["fiscal_year"])
     return (cal_ok & fy_ok).fillna(False).astype(bool)
 
 
 def cases_schema(period_start: pd.Timestamp, period_end: pd.Timestamp) -> pa.DataFrameSchema:
     """Schema for the cleaned cases within [period_start, period_end]."""
-    fy_first = period_start.year + (1 if period_start.month >= 10 else 0)
-    fy_last = period_end.year + (1 if period_end.month >= 10 else 0)
+    fy_first, fy_last = fiscal_year(period_start), fiscal_year(period_end)
     return pa.DataFrameSchema(
         {
             "case_id": pa.Column(str, unique=True, nullable=False),

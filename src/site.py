@@ -13,8 +13,6 @@ import re
 import shutil
 from html import escape
 
-import pandas as pd
-
 from src.helpers import CONTEXT_DIR, FIGURES_DIR, FOIA_DIR, PROCESSED_DIR, REPORTS_DIR
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:]")
@@ -122,6 +120,8 @@ def _figure_titles(report: str) -> list[dict]:
 
 
 def _chart_status(report: str, name: str) -> str:
+    import pandas as pd  # here, not at the top: the build's no-op check imports this module
+
     data = pd.read_csv(FIGURES_DIR / report / f"{name}.csv")
     statuses = set(data["status"])
     if statuses & {"illustrative", "bound"}:
@@ -146,6 +146,8 @@ def key_findings(is_standin: bool) -> list[dict]:
                 )  # fmt: skip
     verdicts_path = PROCESSED_DIR / "claims_verdicts.csv"
     if verdicts_path.exists():
+        import pandas as pd
+
         verdicts = pd.read_csv(verdicts_path, keep_default_na=False).set_index("claim_id")
         if "canada_bound_surge" in verdicts.index:
             surge = verdicts.loc["canada_bound_surge"]

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from src.helpers import FOIA_DIR, SIDECAR_SUFFIX, sha256_file
+from src.parsers import fiscal_year
 
 SEED = 2017
 FILE_NAME = "uscis_stca_foia_standin.xlsx"
@@ -99,11 +100,6 @@ HEADER_STYLES = [
 ]  # fmt: skip
 FIXED_ZIP_TIME = (2017, 4, 1, 0, 0, 0)
 FIXED_DOC_TIME = "2017-04-01T00:00:00Z"
-
-
-def fiscal_year(day: date) -> int:
-    """U.S. fiscal year of a date (October starts the next fiscal year)."""
-    return day.year + (1 if day.month >= 10 else 0)
 
 
 def make_people(seed: int = SEED) -> list[dict]:

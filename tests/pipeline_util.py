@@ -8,31 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from src.helpers import ROOT
+from src.checkout import copy_repo  # noqa: F401 - re-exported for the tests
 
 VENV = Path(sys.prefix)
-
-
-def copy_repo(dest: Path) -> Path:
-    """Copy the tracked and untracked-but-not-ignored files (as in the work tree) to `dest`."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-            cwd=ROOT,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for rel in filter(None, listed):
-        src = ROOT / rel
-        if not src.exists():
-            continue  # deleted in the work tree, not yet committed
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, target)
-    return dest
 
 
 def run_make(repo: Path, *targets: str, timeout: int = 900) -> subprocess.CompletedProcess:

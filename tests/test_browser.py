@@ -147,7 +147,7 @@ def test_no_serious_accessibility_violations(site, visit, name):
 
 def test_markup_in_a_country_name_is_shown_not_run(browser, tmp_path):
     """A value from the raw file that holds markup appears as text in a report table."""
-    from src.report import safe_html
+    from src.page import safe_html
 
     evil = '<img src=x onerror="document.title=\'owned\'"><script>document.title="owned"</script>'
     page_html = (

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import STANDIN
 
-from src import claims, context, figures, report, views
+from src import claims, context, figures, page, views
 from src.helpers import ROOT, data_status
 from src.status import INVENTED, STATUSES, FoiaStatus, derive
 
@@ -231,7 +231,7 @@ def test_context_carries_scope_kind_and_revisions(ctx):
     rcmp_2016 = context.current(ctx["rcmp_annual"]).set_index("period").loc["2016"]
     assert "three unofficial crossing points" in rcmp_2016["scope"]
     assert rcmp_2016["status"] == "reported"
-    revisions = report.revisions_table(ctx["land_port_monthly"]).set_index("period")
+    revisions = page.revisions_table(ctx["land_port_monthly"]).set_index("period")
     assert revisions.loc["2017-01 to 2017-02", "first published"] == 2145
     assert revisions.loc["2017-01 to 2017-02", "current value"] == 2170
 
@@ -293,15 +293,15 @@ def test_an_invented_value_makes_a_claim_not_checkable(standin_cases, foia):
 
 def test_tables_mark_invented_values(standin_cases, foia):
     verdicts = claims.evaluate_claims(claims.load_ledger(), standin_cases, foia, "2017-03-31")
-    table = report.verdict_table(verdicts).set_index("claim")
+    table = page.verdict_table(verdicts).set_index("claim")
     assert table.loc["2008 had more than 100 cases.", "computed"] == "118 †"
     assert table.loc["2008 had more than 100 cases.", "expected"] == "greater than 100"
     assert table.loc["2016 had 21 cases.", "computed"] == "21"
     assert "read as" in table.columns and "the article's words" in table.columns
-    by_year = report.mark_invented(views.by_year(standin_cases, "calendar", foia), ["people"])
+    by_year = page.mark_invented(views.by_year(standin_cases, "calendar", foia), ["people"])
     assert by_year.loc[2013, "people"] == "16 †" and by_year.loc[2016, "people"] == 21
-    html = report.table_html(by_year)
-    assert report.INVENTED_NOTE.split(":")[0] in html
+    html = page.table_html(by_year)
+    assert page.INVENTED_NOTE.split(":")[0] in html
 
 
 # ---------------------------------------------------------------- built reports

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import STANDIN
 
-from src import claims, metrics
+from src import claims, metrics, parsers
 from src.helpers import data_status
 from src.status import FoiaStatus
 
@@ -20,7 +20,7 @@ def frame(rows):
     )
     dates = pd.to_datetime(df["screening_date"])
     df["calendar_year"] = dates.dt.year.astype("Int64")
-    df["fiscal_year"] = (dates.dt.year + (dates.dt.month >= 10)).astype("Int64")
+    df["fiscal_year"] = parsers.fiscal_year(dates)
     df["expedited_removal"] = df["expedited_removal"].astype("boolean")
     return df
 

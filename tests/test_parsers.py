@@ -46,9 +46,14 @@ def test_dates_unparseable_become_nat(bad):
     assert parsers.parse_dates(pd.Series([bad], dtype=object)).isna().all()
 
 
-def test_fiscal_year_of_october_is_next_year():
-    dates = pd.Series(pd.to_datetime(["2016-09-30", "2016-10-01", "2017-03-31"]))
-    assert parsers.fiscal_year_of(dates).tolist() == [2016, 2017, 2017]
+def test_fiscal_year_october_is_next_year_for_dates_and_series():
+    dates = pd.Series(pd.to_datetime(["2016-09-30", "2016-10-01", "2017-03-31", None]))
+    assert parsers.fiscal_year(dates).tolist() == [2016, 2017, 2017, pd.NA]
+    assert [parsers.fiscal_year(d) for d in (dt.date(2016, 9, 30), dt.date(2016, 10, 1))] == [
+        2016,
+        2017,
+    ]
+    assert parsers.fiscal_year(pd.Timestamp("2017-03-31")) == 2017
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from pipeline_util import clone_built, executed_reports, run_make
 
-from src import pipeline
+from src import build, deps, pipeline
 
 REPORT_NAMES = [r.name for r in pipeline.load_config()]
 
@@ -41,20 +41,51 @@ def test_config_errors_name_the_entry(tmp_path):
         pipeline.load_config(bad)
 
 
-def test_makefile_rules_declare_the_graph():
-    rules = pipeline.makefile_rules(pipeline.load_config())
-    clean_rule = next(
-        line for line in rules.splitlines() if line.startswith("build/executed/clean_foia.ipynb")
+def test_the_graph_comes_from_inputs_and_outputs():
+    plans = {p.name: p for p in build.plan_reports(pipeline.load_config())}
+    assert plans["clean_foia"].upstream == set()
+    assert plans["claims"].upstream == {"clean_foia", "both_directions"}
+    assert plans["figures_calendar"].upstream == {"clean_foia"}
+    assert plans["both_directions"].upstream == set()
+
+
+def test_a_cycle_in_the_graph_is_named(tmp_path):
+    reports = [
+        pipeline.Report(name="a", notebook="x", title="a", summary="", inputs=["b.csv"], outputs=["a.csv"]),
+        pipeline.Report(name="b", notebook="y", title="b", summary="", inputs=["a.csv"], outputs=["b.csv"]),
+    ]  # fmt: skip
+    with pytest.raises(SystemExit, match="cycle: a -> b -> a"):
+        build.plan_reports(reports)
+
+
+def test_code_inputs_are_derived_from_imports():
+    """The modules each notebook imports, followed through src/, are its code inputs: none is
+    listed by hand in pipeline.yml any more."""
+    for report in pipeline.load_config():
+        assert not [i for i in report.inputs if i.startswith("src/")], report.name
+    clean = deps.code_dependencies("notebooks/01_clean_foia.ipynb")
+    assert {"src/clean.py", "src/workbook.py", "src/parsers.py", "src/schema.py"} <= set(clean)
+    figures = deps.code_dependencies("notebooks/03_figures.ipynb")
+    assert {"src/figures.py", "src/views.py", "src/metrics.py"} <= set(figures)
+    assert "src/clean.py" not in figures and "src/build.py" not in clean
+
+
+def test_imports_are_read_from_source_not_run(tmp_path):
+    pkg = tmp_path / "src"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text(
+        "import os\nfrom . import b\n\ndef f():\n    from src.c import thing\n"
     )
-    assert "data/processed/stca_cases.csv" in clean_rule.split("&:")[0]
-    assert "data/raw/foia/uscis_stca_foia_standin.xlsx" in clean_rule.split("&:")[1]
-    claims_rule = next(
-        line for line in rules.splitlines() if line.startswith("build/executed/claims.ipynb")
-    )
-    assert (
-        "data/processed/stca_cases.csv" in claims_rule.split("&:")[1]
-    )  # depends on the cleaner's output
-    assert "reports/index.html:" in rules
+    (pkg / "b.py").write_text("raise SystemExit('imported!')\n")
+    (pkg / "c.py").write_text("from .d import x\n")
+    (pkg / "d.py").write_text("x = 1\n")
+    (pkg / "unused.py").write_text("")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("%matplotlib inline\n!ls\nfrom src import a")]
+    nbformat.write(nb, str(tmp_path / "n.ipynb"))
+    found = deps.code_dependencies(tmp_path / "n.ipynb", root=tmp_path)
+    assert found == ["src/__init__.py", "src/a.py", "src/b.py", "src/c.py", "src/d.py"]
 
 
 @pytest.mark.slow
@@ -89,35 +120,132 @@ def test_full_build_writes_every_report_and_processed_file(built_repo):
 
 
 @pytest.mark.slow
-def test_parameters_reach_papermill_as_yaml_strings(built_repo):
+def test_parameters_reach_the_notebook_as_yaml_strings(built_repo):
     repo, _ = built_repo
-    params = yaml.safe_load((repo / "build" / "params" / "clean_foia.yml").read_text())
-    assert params["period_end"] == "2017-03-31"
+    record = json.loads((repo / "build" / "records" / "clean_foia.json").read_text())
+    assert record["parameters"]["period_end"] == "2017-03-31"  # from defaults in pipeline.yml
     executed = nbformat.read(repo / "build" / "executed" / "clean_foia.ipynb", as_version=4)
     injected = next(
         c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
     )
     assert 'period_end = "2017-03-31"' in injected.source
     assert injected["id"] == "injected-parameters"
+    # a default goes only to the notebooks whose parameters cell declares it
+    figures = json.loads((repo / "build" / "records" / "figures_calendar.json").read_text())
+    assert "period_end" not in figures["parameters"]
 
 
 @pytest.mark.slow
-def test_second_build_executes_nothing(built_repo):
+def test_second_build_executes_nothing_and_imports_neither_pandas_nor_papermill(built_repo):
+    import subprocess
+    import sys
+
     repo, _ = built_repo
     again = run_make(repo, "reports")
     assert again.returncode == 0
     assert executed_reports(again.stderr) == []
     assert "[index]" not in again.stderr
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['src.build']\n"
+        "try:\n    runpy.run_module('src.build', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "heavy = sorted(m for m in ('pandas', 'papermill', 'nbclient', 'nbconvert') if m in sys.modules)\n"
+        "print('heavy:', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True,
+                         env={**_clean_env(), "PYTHONPATH": str(repo)})  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "heavy: []" in out.stdout
+
+
+def _clean_env() -> dict:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+
+
+@pytest.mark.slow
+def test_touching_every_input_reruns_nothing(built_repo, tmp_path):
+    import os
+
+    repo = clone_built(built_repo[0], tmp_path)
+    for folder in ("notebooks", "src", "data/raw", "references", "templates"):
+        for path in (repo / folder).rglob("*"):
+            if path.is_file():
+                os.utime(path)
+    for name in ("pipeline.yml", "requirements.lock"):
+        os.utime(repo / name)
+    again = run_make(repo, "reports")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert executed_reports(again.stderr) == [] and "[index]" not in again.stderr
 
 
 @pytest.mark.slow
 def test_changing_one_notebook_reruns_only_it(built_repo, tmp_path):
     repo = clone_built(built_repo[0], tmp_path)
-    (repo / "notebooks" / "04_canada_context.ipynb").touch()
+    path = repo / "notebooks" / "04_canada_context.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("An added note."))
+    nbformat.write(nb, str(path))
     again = run_make(repo, "reports")
     assert again.returncode == 0, again.stderr[-3000:]
     assert executed_reports(again.stderr) == ["canada_context"]
     assert "[index] ✓" in again.stderr
+
+
+@pytest.mark.slow
+def test_a_new_module_imported_through_figures_reruns_the_figure_reports_only(built_repo, tmp_path):
+    repo = clone_built(built_repo[0], tmp_path)
+    (repo / "src" / "chart_extras.py").write_text("EXTRA = 1\n")
+    figures = repo / "src" / "figures.py"
+    figures.write_text(figures.read_text().replace(
+        "from __future__ import annotations\n",
+        "from __future__ import annotations\n\nfrom src import chart_extras  # noqa: F401\n", 1))  # fmt: skip
+    first = run_make(repo, "reports")
+    assert first.returncode == 0, first.stderr[-3000:]
+    importers = {r.name for r in pipeline.load_config()
+                 if "src/figures.py" in deps.code_dependencies(r.notebook)}  # fmt: skip
+    assert {"figures_calendar", "figures_fiscal"} <= importers and "clean_foia" not in importers
+    assert executed_reports(first.stderr) == sorted(importers)
+    # and the new module, which no pipeline.yml entry names, is now an input of each of them
+    (repo / "src" / "chart_extras.py").write_text("EXTRA = 2\n")
+    second = run_make(repo, "reports")
+    assert executed_reports(second.stderr) == sorted(importers)
+    assert "src/chart_extras.py changed" in second.stderr
+
+
+@pytest.mark.slow
+def test_a_module_the_cleaner_imports_indirectly_reruns_it(built_repo, tmp_path):
+    repo = clone_built(built_repo[0], tmp_path)
+    assert "src/workbook.py" not in (repo / "notebooks" / "01_clean_foia.py").read_text()
+    workbook = repo / "src" / "workbook.py"
+    workbook.write_text(workbook.read_text() + "\n# a comment: content changed, behaviour not\n")
+    again = run_make(repo, "reports")
+    assert again.returncode == 0, again.stderr[-3000:]
+    # its outputs come out byte-identical, so nothing that reads them runs again
+    assert executed_reports(again.stderr) == ["clean_foia"]
+
+
+@pytest.mark.slow
+def test_a_parameter_change_reruns_that_report_and_what_reads_its_outputs(built_repo, tmp_path):
+    repo = clone_built(built_repo[0], tmp_path)
+    config = yaml.safe_load((repo / "pipeline.yml").read_text())
+    entry = next(r for r in config["reports"] if r["name"] == "figures_calendar")
+    entry["parameters"]["top_nationalities"] = 12
+    (repo / "pipeline.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    again = run_make(repo, "reports")
+    assert executed_reports(again.stderr) == ["figures_calendar"]
+    # the data period: the cleaner's outputs change, so every report reading them runs again
+    config["defaults"]["parameters"]["period_end"] = "2017-03-15"
+    (repo / "pipeline.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    again = run_make(repo, "reports")
+    assert again.returncode == 0, again.stderr[-3000:]
+    readers = {
+        p.name for p in build.plan_reports(pipeline.load_config()) if "clean_foia" in p.upstream
+    }
+    assert executed_reports(again.stderr) == sorted({"clean_foia", *readers})
+    assert "both_directions" not in executed_reports(again.stderr)
 
 
 @pytest.mark.slow

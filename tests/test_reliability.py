@@ -17,7 +17,7 @@ from pipeline_util import VENV, clone_built, copy_repo, executed_reports, run_ma
 
 from src.clean import clean_foia
 from src.helpers import compute_manifest
-from src.report import unrecognized_table
+from src.page import unrecognized_table
 
 EVIL = '<script>document.title="owned"</script><img src=x onerror=alert(1)>'
 

@@ -1,13 +1,17 @@
-"""Tables and short notes the notebooks show. Functions that build tables return DataFrames (so
-tests can check them); `show_*` functions display HTML with every data value escaped, so a country
-name holding markup is shown as text and never runs."""
+"""What the notebooks put on their pages: tables, short notes, the stand-in notice and captioned
+figures linking their files. Functions that build tables return DataFrames (so tests can check
+them); `show_*` functions display HTML with every data value escaped, so a country name holding
+markup is shown as text and never runs."""
 
 from __future__ import annotations
 
+import os
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 
+from src.helpers import PROVENANCE_PAGE, REPORTS_DIR, link_href, relative_to_root
 from src.status import INVENTED
 
 MAX_ROWS_SHOWN = 50
@@ -471,3 +475,76 @@ def revisions_table(frame: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- notices and figures
+
+
+STANDIN_NOTICE_HTML = (
+    '<div class="standin-notice" role="note" '
+    'style="border:3px solid #b35806;background:#fff3e0;color:#3b1f00;padding:0.8em 1em;'
+    'margin:0.5em 0;font-size:1.05em">'
+    "<strong>Stand-in data.</strong> The USCIS FOIA spreadsheet behind the 2017 VICE News story "
+    "is not public. This report is built on a labelled stand-in file, made to agree with the "
+    "figures the article published (reading its years as calendar years, our assumption). Every "
+    "other value (most years, most nationalities, the split between exceptions, ports, dates) is "
+    "<em>invented</em>: hatched in charts, marked in tables, and not to be cited. "
+    '<a href="{provenance_href}" style="text-decoration:underline">How the data was made and checked</a>.</div>'
+)
+
+
+def provenance_href() -> str:
+    """Link target for the provenance note: the methodology page in reports/."""
+    return link_href(REPORTS_DIR / PROVENANCE_PAGE)
+
+
+def show_data_notice(status) -> None:
+    """Display the stand-in notice when `status` (a DataStatus, or a FoiaStatus read from the
+    cleaning summary) is the stand-in; otherwise one line naming the release file."""
+    from IPython.display import HTML, Markdown, display
+
+    if status.is_standin:
+        display(HTML(STANDIN_NOTICE_HTML.format(provenance_href=provenance_href())))
+        return
+    path = getattr(status, "path", None) or getattr(status, "source_file", "")
+    name = relative_to_root(path) if isinstance(path, Path) else str(path)
+    display(Markdown(f"Data: the FOIA release `{name}` (sha256 `{status.sha256[:12]}`)."))
+
+
+def figure_html(png_path: Path, alt: str, caption: str, links: dict[str, str]) -> str:
+    """A <figure> for the reports: the PNG embedded (the page stands alone), wrapped in a link to
+    the full-size SVG, and a caption with links to the SVG, PNG and CSV (see `link_href`)."""
+    import base64
+    from html import escape
+
+    href = link_href
+    data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
+    svg = escape(href(links["svg"]))
+    return (
+        f'<figure class="stca-figure"><a href="{svg}" title="Open the chart at full size">'
+        f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}"></a>'
+        f"<figcaption>{escape(caption)} "
+        f'<span class="figure-links">Full size: <a href="{svg}">SVG</a> · '
+        f'<a href="{escape(href(links["png"]))}">PNG</a> · '
+        f'Data behind it: <a href="{escape(href(links["csv"]))}">CSV</a></span>'
+        "</figcaption></figure>"
+    )
+
+
+def show_figure(
+    png_path: str | os.PathLike,
+    alt: str,
+    caption: str = "",
+    links: dict[str, str] | None = None,
+) -> None:
+    """Display a saved PNG in a notebook with `alt` as its alt text (written into the HTML
+    report); with `links` (svg, png, csv paths) as a captioned figure linking its files."""
+    from IPython.display import HTML, Image, display
+
+    if not alt or not alt.strip():
+        raise ValueError(f"alt text is required for {png_path}")
+    if links:
+        display(HTML(figure_html(Path(png_path), alt.strip(), caption, links)))
+        return
+    image = Image(filename=str(png_path))
+    display(image, metadata={"image/png": {"alt": alt.strip()}})
