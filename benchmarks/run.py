@@ -77,6 +77,22 @@ def cold_rebuild(repeats: int) -> list[float]:
     return times
 
 
+def dependency_order() -> list:
+    """The reports in an order that runs each after the ones whose outputs it reads (pipeline.yml
+    lists them in a reader's order instead)."""
+    from src.build import plan_reports
+
+    plans = plan_reports(load_config())
+    done: list = []
+    while len(done) < len(plans):
+        for plan in plans:
+            if plan.report not in done and all(
+                any(d.name == up for d in done) for up in plan.upstream
+            ):
+                done.append(plan.report)
+    return done
+
+
 def naive_baseline(repeats: int) -> tuple[list[float], dict[str, float]]:
     """Each notebook in turn: papermill CLI, then nbconvert CLI. Returns times and per-notebook
     compute (sum of papermill's cell durations) from the last repeat."""
@@ -86,7 +102,7 @@ def naive_baseline(repeats: int) -> tuple[list[float], dict[str, float]]:
         with tempfile.TemporaryDirectory() as tmp:
             repo = _copy_repo(Path(tmp))
             start = time.perf_counter()
-            for report in load_config():
+            for report in dependency_order():
                 out = Path(tmp) / f"{report.name}.ipynb"
                 params = Path(tmp) / f"{report.name}.yml"
                 params.write_text(json.dumps(report.parameters))
@@ -191,7 +207,7 @@ start = time.perf_counter()
 result = clean_foia(sys.argv[1], verify_checksums=False)
 elapsed = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": elapsed, "rows": result.summary["rows"]["data_rows_read"], "peak_bytes": peak}))
+print(json.dumps({"seconds": elapsed, "rows": result.summary.rows.data_rows_read, "peak_bytes": peak}))
 """
 READ_SCRIPT = """
 import json, resource, sys, time

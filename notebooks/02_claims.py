@@ -44,7 +44,7 @@ page.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ledger = claims.load_ledger(helpers.repo_path(ledger_path))
 ctx = claims.load_context(helpers.repo_path(flows_path))
-verdicts = claims.evaluate_claims(ledger, cases, foia, summary["period"]["end"], ctx)
+verdicts = claims.evaluate_claims(ledger, cases, foia, summary.period.end, ctx)
 verdicts_file = helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_path))
 
 # %% [markdown]

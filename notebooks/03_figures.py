@@ -38,7 +38,7 @@ from src.status import FoiaStatus, read_summary
 
 summary = read_summary(helpers.repo_path(summary_path))
 foia = FoiaStatus.from_summary(summary)
-period_end = summary["period"]["end"]  # the data's cutoff: the last year is partial
+period_end = summary.period.end  # the data's cutoff: the last year is partial
 page.show_data_notice(foia)
 page.show_year_basis_note(year_basis, foia)
 cases = read_cases(helpers.repo_path(cases_path))

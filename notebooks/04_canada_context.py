@@ -34,7 +34,7 @@ from src.status import FoiaStatus, read_summary
 
 summary = read_summary(helpers.repo_path(summary_path))
 foia = FoiaStatus.from_summary(summary)
-period_end = summary["period"]["end"]  # the FOIA data's cutoff: 2017 is compared up to it
+period_end = summary.period.end  # the FOIA data's cutoff: 2017 is compared up to it
 page.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ctx = {key: context.load_context(key) for key in context.CONTEXT_FILES}

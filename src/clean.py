@@ -20,7 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -40,10 +40,10 @@ from src.helpers import (
     verify_manifest,
 )
 from src.schema import OUTPUT_COLUMNS, validate_cases
+from src.summary import CleaningSummary, Period, RowAccounting
 from src.workbook import EPOCH_1900, WorkbookFacts, column_index, inspect_xlsx
 
 STCA_START = pd.Timestamp("2004-12-29")  # the agreement took effect on 29 December 2004
-DEFAULT_PERIOD_END = "2017-03-31"  # the stand-in's documented data cutoff (data/raw/PROVENANCE.md)
 HEADER_SCAN_ROWS = 40
 REQUIRED_FIELDS = ("citizenship", "exception")
 FIELDS = tuple(parsers.HEADER_SYNONYMS)
@@ -62,11 +62,11 @@ __all__ = ["CleaningError", "CleaningResult", "clean_foia", "write_outputs"]
 
 @dataclass
 class CleaningResult:
-    """What `clean_foia` returns: the tidy table, the rejected rows, and the summary dict."""
+    """What `clean_foia` returns: the tidy table, the rejected rows, and the typed summary."""
 
     cases: pd.DataFrame
     rejected: pd.DataFrame
-    summary: dict = field(default_factory=dict)
+    summary: CleaningSummary
 
 
 @dataclass
@@ -771,31 +771,44 @@ def _check_manifest_covers(path: Path, manifest_dir: Path) -> None:
         )
 
 
-def clean_foia(
-    raw_path: str | Path,
-    period_end: str = DEFAULT_PERIOD_END,
-    strict: bool = False,
-    verify_checksums: bool = True,
-    date_order: str | None = None,
-) -> CleaningResult:
-    """Clean one FOIA file (a workbook or a csv) into a CleaningResult.
+@dataclass
+class ReadRelease:
+    """What reading the file gave: one row of raw text per data row, and what was found on the
+    way (sheets and how each was read, stated totals, notes, error cells, unmapped columns)."""
 
-    raw_path: the file; period_end: last date the release covers (later dates are rejected);
-    strict: unknown countries or exception labels, totals that disagree with the records, error
-    cells, columns with data but no field, sheets named for another fiscal year and tables of
-    counts that disagree with the cases become errors instead of reported findings;
-    verify_checksums: check the nearest MANIFEST.sha256 above the file first, and that it lists
-    this file; date_order: 'mdy' or 'dmy' for N/N/YYYY dates that no value settles.
-    Raises CleaningError (or ManifestError).
-    """
-    path = repo_path(raw_path)
-    if not path.exists() and not path.is_symlink():
-        raise CleaningError(f"{path}: file not found")
-    check_input_file(path)
-    manifest_dir = find_manifest_dir(path)
-    if verify_checksums and manifest_dir is not None:
-        _check_manifest_covers(path, manifest_dir)
-    period_end_ts = pd.Timestamp(period_end)
+    path: Path
+    facts: dict  # format (and encoding for text files)
+    workbook: WorkbookFacts | None
+    records: pd.DataFrame
+    sheets: list[dict]
+    totals: list[dict]
+    notes: list[dict]
+    unknown_cells: list[dict]
+    unmapped: list[dict]
+    row_counts: dict[str, int]
+    skipped_rows: int
+    date_labels: set[str]
+
+
+@dataclass
+class Reconciled:
+    """The records made into cases and rejected rows, checked against the stated totals."""
+
+    date_order: str
+    cases: pd.DataFrame
+    rejected: pd.DataFrame
+    details: dict
+    total_checks: list[dict]
+    rows: RowAccounting
+
+    @property
+    def bad_totals(self) -> list[dict]:
+        return [t for t in self.total_checks if t["ok"] is False]
+
+
+def read_release(path: Path) -> ReadRelease:
+    """Read every sheet (or the text file) at `path` into raw records, one per data row, with
+    what was found on the way. Raises CleaningError naming the file, sheet, row or column."""
     tables, facts = read_tables(path)
     workbook = facts.pop("workbook", None)
     file_label = path.name
@@ -892,14 +905,24 @@ def clean_foia(
             "values), then run the cleaning again."
         )
 
-    records = pd.concat(all_records, ignore_index=True)
-    order = _date_order(records, date_labels, path, date_order)
+    return ReadRelease(
+        path=path, facts=facts, workbook=workbook, records=pd.concat(all_records, ignore_index=True),
+        sheets=sheets, totals=totals, notes=notes, unknown_cells=unknown_cells, unmapped=unmapped,
+        row_counts=row_counts, skipped_rows=skipped_rows, date_labels=date_labels,
+    )  # fmt: skip
+
+
+def reconcile(release: ReadRelease, period_end: pd.Timestamp, date_order: str | None) -> Reconciled:
+    """Parse the records into cases and rejected rows and check the stated totals. The row
+    accounting must balance (AssertionError otherwise: a bug, never published)."""
+    path, records, workbook = release.path, release.records, release.workbook
+    order = _date_order(records, release.date_labels, path, date_order)
     epoch = workbook.epoch if workbook else EPOCH_1900
-    cases, rejected, details = build_cases(records, period_end_ts, epoch=epoch, date_order=order)
-    for sheet in sheets:
+    cases, rejected, details = build_cases(records, period_end, epoch=epoch, date_order=order)
+    for sheet in release.sheets:
         if "count_total" in sheet:
             sheet["matches_cases"] = sheet["count_total"] == len(cases)
-
+    totals = release.totals
     total_checks = []
     for total in totals:
         counted = total["counted"] if total["kind"] == "section" else total["data_rows_before"]
@@ -914,78 +937,85 @@ def clean_foia(
                 "ok": None if stated is None else stated == counted,
             }
         )
-    bad_totals = [t for t in total_checks if t["ok"] is False]
 
-    data_rows = row_counts["data_rows_read"]
-    accounting = {
-        **row_counts,
-        "skipped_sheet_rows": skipped_rows,
-        "kept": len(cases),
-        "rejected": len(rejected),
-    }
-    accounting["balanced"] = data_rows == accounting["kept"] + accounting["rejected"]
-    if not accounting["balanced"]:  # a bug, not bad input: never publish an unbalanced table
-        raise AssertionError(f"row accounting does not balance for {path}: {accounting}")
+    rows = RowAccounting(
+        **release.row_counts,
+        skipped_sheet_rows=release.skipped_rows,
+        kept=len(cases),
+        rejected=len(rejected),
+    )
+    if not rows.balanced:  # a bug, not bad input: never publish an unbalanced table
+        raise AssertionError(f"row accounting does not balance for {path}: {rows}")
+    return Reconciled(order, cases, rejected, details, total_checks, rows)
 
-    unknown = details["unrecognized"]
-    if strict:
-        problems = []
-        for fieldname in ("citizenship", "exception"):
-            for item in unknown[fieldname]:
-                problems.append(
-                    f"unrecognised {fieldname} {item['value']!r} ({item['count']} rows)"
-                )
-        for t in bad_totals:
-            problems.append(
-                f"sheet {t['sheet']!r} row {t['row']}: {t['label']!r} states {t['stated']}, "
-                f"{t['counted']} records counted"
-            )
-        for c in unknown_cells:
-            problems.append(
-                f"sheet {c['sheet']!r}, row {c['row']}, column {c['column']!r} "
-                f"({c['field'] or 'no field'}): the cell holds the error {c['text']}, not a value"
-            )
-        for u in unmapped:
-            problems.append(
-                f"sheet {u['sheet']!r}: column {u['column']!r} has data in {u['filled_rows']} "
-                "rows but maps to no field"
-            )
-        for m in details["sheet_year_mismatches"]:
-            years = ", ".join(f"FY{y}" for y in m["fiscal_years_in_dates"])
-            problems.append(
-                f"sheet {m['sheet']!r} is named for FY{m['sheet_fiscal_year']} but "
-                f"{m['rows']} of its rows are dated in {years}"
-            )
-        for sheet in sheets:
-            if sheet.get("matches_cases") is False:
-                problems.append(
-                    f"sheet {sheet['sheet']!r}: a table of counts adding up to "
-                    f"{sheet['count_total']}, but {len(cases)} people were read"
-                )
-        if problems:
-            raise CleaningError(f"{path} (strict mode):\n  - " + "\n  - ".join(problems))
 
-    cases = validate_cases(cases, STCA_START, period_end_ts)
-    status = data_status(path)
-    summary = {
-        "source_file": relative_to_root(path),
-        "source_sha256": status.sha256,
-        "is_standin": status.is_standin,
-        # What each value computed from this table is (src/status.py); null for a real release.
-        "value_status": status.sidecar.get("value_status") if status.is_standin else None,
-        **facts,
-        "date_system": "1904" if workbook and workbook.date1904 else "1900",
-        "date_order": {"screening_date": {"mdy": "month first", "dmy": "day first"}[order]},
-        "period": {"start": str(STCA_START.date()), "end": str(period_end_ts.date())},
-        "checksums_verified": bool(verify_checksums and manifest_dir is not None),
-        "sheets": sheets,
-        "rows": accounting,
-        "total_checks": total_checks,
-        "total_mismatches": len(bad_totals),
-        "note_rows": notes,
-        "unknown_cells": unknown_cells,
-        "unmapped_columns": unmapped,
-        "rejections_by_reason": {
+def strict_problems(release: ReadRelease, result: Reconciled) -> list[str]:
+    """The findings strict mode turns into errors, one line each (empty: none)."""
+    unknown, details, bad_totals = result.details["unrecognized"], result.details, result.bad_totals
+    unknown_cells, unmapped, sheets = release.unknown_cells, release.unmapped, release.sheets
+    cases = result.cases
+    problems = []
+    for fieldname in ("citizenship", "exception"):
+        for item in unknown[fieldname]:
+            problems.append(f"unrecognised {fieldname} {item['value']!r} ({item['count']} rows)")
+    for t in bad_totals:
+        problems.append(
+            f"sheet {t['sheet']!r} row {t['row']}: {t['label']!r} states {t['stated']}, "
+            f"{t['counted']} records counted"
+        )
+    for c in unknown_cells:
+        problems.append(
+            f"sheet {c['sheet']!r}, row {c['row']}, column {c['column']!r} "
+            f"({c['field'] or 'no field'}): the cell holds the error {c['text']}, not a value"
+        )
+    for u in unmapped:
+        problems.append(
+            f"sheet {u['sheet']!r}: column {u['column']!r} has data in {u['filled_rows']} "
+            "rows but maps to no field"
+        )
+    for m in details["sheet_year_mismatches"]:
+        years = ", ".join(f"FY{y}" for y in m["fiscal_years_in_dates"])
+        problems.append(
+            f"sheet {m['sheet']!r} is named for FY{m['sheet_fiscal_year']} but "
+            f"{m['rows']} of its rows are dated in {years}"
+        )
+    for sheet in sheets:
+        if sheet.get("matches_cases") is False:
+            problems.append(
+                f"sheet {sheet['sheet']!r}: a table of counts adding up to "
+                f"{sheet['count_total']}, but {len(cases)} people were read"
+            )
+    return problems
+
+
+def summarise(
+    release: ReadRelease, result: Reconciled, period_end: pd.Timestamp, checksums_verified: bool
+) -> CleaningSummary:
+    """The typed summary of a cleaning run (written as cleaning_summary.json)."""
+    status = data_status(release.path)
+    rejected = result.rejected
+    return CleaningSummary(
+        source_file=relative_to_root(release.path),
+        source_sha256=status.sha256,
+        is_standin=status.is_standin,
+        # What each value computed from this table is (src/status.py); None for a real release.
+        value_status=status.sidecar.get("value_status") if status.is_standin else None,
+        format=release.facts["format"],
+        encoding=release.facts.get("encoding"),
+        date_system="1904" if release.workbook and release.workbook.date1904 else "1900",
+        date_order={
+            "screening_date": {"mdy": "month first", "dmy": "day first"}[result.date_order]
+        },
+        period=Period(start=str(STCA_START.date()), end=str(period_end.date())),
+        checksums_verified=checksums_verified,
+        sheets=release.sheets,
+        rows=result.rows,
+        total_checks=result.total_checks,
+        total_mismatches=len(result.bad_totals),
+        note_rows=release.notes,
+        unknown_cells=release.unknown_cells,
+        unmapped_columns=release.unmapped,
+        rejections_by_reason={
             str(k): int(v)
             for k, v in sorted(
                 rejected["reason"]
@@ -994,10 +1024,55 @@ def clean_foia(
                 .items()
             )
         },
-        "schema": {"validated_with": "pandera", "columns": OUTPUT_COLUMNS, "passed": True},
-        **details,
-    }
-    return CleaningResult(cases=cases, rejected=rejected, summary=summary)
+        schema={"validated_with": "pandera", "columns": OUTPUT_COLUMNS, "passed": True},
+        **result.details,
+    )
+
+
+def clean_foia(
+    raw_path: str | Path,
+    period_end: str | None = None,
+    strict: bool = False,
+    verify_checksums: bool = True,
+    date_order: str | None = None,
+) -> CleaningResult:
+    """Clean one FOIA file (a workbook or a csv) into a CleaningResult: read, reconcile, check,
+    validate, summarise.
+
+    raw_path: the file; period_end: last date the release covers (later dates are rejected;
+    default: `period_end` in pipeline.yml's defaults); strict: unknown countries or exception
+    labels, totals that disagree with the records, error cells, columns with data but no field,
+    sheets named for another fiscal year and tables of counts that disagree with the cases
+    become errors instead of reported findings; verify_checksums: check the nearest
+    MANIFEST.sha256 above the file first, and that it lists this file; date_order: 'mdy' or
+    'dmy' for N/N/YYYY dates that no value settles.
+    Raises CleaningError (or ManifestError).
+    """
+    path = repo_path(raw_path)
+    if not path.exists() and not path.is_symlink():
+        raise CleaningError(f"{path}: file not found")
+    check_input_file(path)
+    manifest_dir = find_manifest_dir(path)
+    if verify_checksums and manifest_dir is not None:
+        _check_manifest_covers(path, manifest_dir)
+    period_end_ts = pd.Timestamp(period_end or default_period_end())
+    release = read_release(path)
+    result = reconcile(release, period_end_ts, date_order)
+    if strict:
+        problems = strict_problems(release, result)
+        if problems:
+            raise CleaningError(f"{path} (strict mode):\n  - " + "\n  - ".join(problems))
+    cases = validate_cases(result.cases, STCA_START, period_end_ts)
+    checked = bool(verify_checksums and manifest_dir is not None)
+    summary = summarise(release, result, period_end_ts, checked)
+    return CleaningResult(cases=cases, rejected=result.rejected, summary=summary)
+
+
+def default_period_end() -> str:
+    """The data period's last day, as set once in pipeline.yml (defaults.parameters)."""
+    from src.helpers import pipeline_defaults
+
+    return pipeline_defaults()["period_end"]
 
 
 # Fields whose column, once a sheet has it, every sheet must have (a vanished column is an
@@ -1055,7 +1130,7 @@ def write_outputs(
         result.cases.to_csv(temps["cases"], index=False, lineterminator="\n")
         result.rejected.to_csv(temps["rejected"], index=False, lineterminator="\n")
         summary = {
-            **result.summary,
+            **result.summary.to_dict(),
             "outputs": {
                 OUTPUT_NAMES[key]: sha256_file(temps[key]) for key in ("cases", "rejected")
             },
@@ -1078,7 +1153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw_path")
     parser.add_argument("processed_dir", nargs="?", default=str(PROCESSED_DIR))
-    parser.add_argument("--period-end", default=DEFAULT_PERIOD_END)
+    parser.add_argument("--period-end", default=None, help="default: pipeline.yml's period_end")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
     try:
@@ -1087,10 +1162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     paths = write_outputs(result, args.processed_dir)
-    rows = result.summary["rows"]
+    rows = result.summary.rows
     print(
-        f"read {rows['data_rows_read']} data rows: kept {rows['kept']}, rejected {rows['rejected']}"
-        f" -> {paths['cases']}"
+        f"read {rows.data_rows_read} data rows: kept {rows.kept}, rejected {rows.rejected} -> {paths['cases']}"
     )
     return 0
 

@@ -43,6 +43,18 @@ def release_suffix(path: Path) -> str:
     return ".csv.gz" if name.endswith(".csv.gz") else path.suffix.lower()
 
 
+def pipeline_defaults() -> dict:
+    """pipeline.yml's defaults.parameters, dates as ISO text: settings made once for every
+    notebook that declares them (the data period's `period_end`)."""
+    import datetime as dt
+
+    import yaml
+
+    data = yaml.safe_load((ROOT / "pipeline.yml").read_text(encoding="utf-8")) or {}
+    values = (data.get("defaults") or {}).get("parameters") or {}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+
+
 def repo_path(path: str | os.PathLike) -> Path:
     """Return `path` as an absolute Path; relative paths are taken from the repository root."""
     p = Path(path)

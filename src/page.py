@@ -13,6 +13,7 @@ import pandas as pd
 
 from src.helpers import PROVENANCE_PAGE, REPORTS_DIR, link_href, relative_to_root
 from src.status import INVENTED
+from src.summary import CleaningSummary
 
 MAX_ROWS_SHOWN = 50
 INVENTED_MARK = "†"
@@ -193,27 +194,27 @@ def show_downloads(names: list[str]) -> None:
     )
 
 
-def show_source(summary: dict) -> None:
+def show_source(summary: CleaningSummary) -> None:
     """One paragraph naming the input file, its checksum, format and the period it covers."""
-    encoding = f", {summary['encoding']}" if summary.get("encoding") else ""
-    order = (summary.get("date_order") or {}).get("screening_date", "month first")
-    encoding += f"; text dates read {order}, serial dates in the {summary.get('date_system', '1900')} system"
+    encoding = f", {summary.encoding}" if summary.encoding else ""
+    order = summary.date_order.get("screening_date", "month first")
+    encoding += f"; text dates read {order}, serial dates in the {summary.date_system} system"
     checked = (
         "checksum verified against the project's manifest of raw files"
-        if summary.get("checksums_verified")
+        if summary.checksums_verified
         else "no checksum manifest covers this file: not verified"
     )
     _display_html(
         safe_html(
             "<p>Input: the file <code>{file}</code> ({fmt}{enc}), SHA-256 <code>{sha}</code>; {checked}. "
             "Period: {start} to {end}.</p>",
-            file=summary["source_file"].rsplit("/", 1)[-1],
-            fmt=summary.get("format", "?"),
+            file=summary.source_file.rsplit("/", 1)[-1],
+            fmt=summary.format,
             enc=encoding,
-            sha=summary["source_sha256"],
+            sha=summary.source_sha256,
             checked=checked,
-            start=summary["period"]["start"],
-            end=summary["period"]["end"],
+            start=summary.period.start,
+            end=summary.period.end,
         )
     )
 
@@ -231,23 +232,23 @@ ROW_LABELS = {
 }
 
 
-def row_accounting_table(summary: dict) -> pd.DataFrame:
+def row_accounting_table(summary: CleaningSummary) -> pd.DataFrame:
     """Rows of every kind the cleaner saw, with counts."""
-    rows = summary["rows"]
+    rows = summary.rows
     return pd.DataFrame(
-        {"rows": list(ROW_LABELS.values()), "count": [int(rows[k]) for k in ROW_LABELS]}
+        {"rows": list(ROW_LABELS.values()), "count": [int(getattr(rows, k)) for k in ROW_LABELS]}
     )
 
 
-def unaccounted_rows(summary: dict) -> int:
+def unaccounted_rows(summary: CleaningSummary) -> int:
     """Data rows read minus rows kept minus rows rejected: zero when nothing was lost."""
-    rows = summary["rows"]
-    return int(rows["data_rows_read"] - rows["kept"] - rows["rejected"])
+    rows = summary.rows
+    return int(rows.data_rows_read - rows.kept - rows.rejected)
 
 
-def show_balance(summary: dict) -> None:
+def show_balance(summary: CleaningSummary) -> None:
     """State the row invariant and whether it holds."""
-    rows = summary["rows"]
+    rows = summary.rows
     missing = unaccounted_rows(summary)
     mark = "✓" if missing == 0 else "✗"
     _display_html(
@@ -255,18 +256,18 @@ def show_balance(summary: dict) -> None:
             "<p><strong>{mark} {read} data rows read = {kept} kept + {rejected} rejected; "
             "{missing} unaccounted for.</strong></p>",
             mark=mark,
-            read=rows["data_rows_read"],
-            kept=rows["kept"],
-            rejected=rows["rejected"],
+            read=rows.data_rows_read,
+            kept=rows.kept,
+            rejected=rows.rejected,
             missing=missing,
         )
     )
 
 
-def sheets_table(summary: dict) -> pd.DataFrame:
+def sheets_table(summary: CleaningSummary) -> pd.DataFrame:
     """One row per sheet: what was found there and how its rows were counted."""
     out = []
-    for sheet in summary["sheets"]:
+    for sheet in summary.sheets:
         out.append(
             {
                 "sheet": sheet["sheet"] if sheet["sheet"] is not None else "(csv)",
@@ -280,11 +281,11 @@ def sheets_table(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def column_names_table(summary: dict) -> pd.DataFrame:
+def column_names_table(summary: CleaningSummary) -> pd.DataFrame:
     """How each layout's headers were read: sheets with the same headers grouped in one row,
     then each field and the header it was read from (one short cell each, readable on a phone)."""
     layouts: dict[tuple, list[str]] = {}
-    for sheet in summary["sheets"]:
+    for sheet in summary.sheets:
         if sheet.get("columns"):
             key = tuple(sorted((field, header) for header, field in sheet["columns"].items()))
             layouts.setdefault(key, []).append(str(sheet["sheet"] or "(csv)"))
@@ -296,10 +297,10 @@ def column_names_table(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def total_checks_table(summary: dict) -> pd.DataFrame:
+def total_checks_table(summary: CleaningSummary) -> pd.DataFrame:
     """Each total row in the source with the count it states and the records counted above it."""
     checks = pd.DataFrame(
-        summary["total_checks"], columns=["sheet", "row", "label", "stated", "counted", "ok"]
+        summary.total_checks, columns=["sheet", "row", "label", "stated", "counted", "ok"]
     )
     verdict = {True: "matches", False: "DOES NOT MATCH", None: "no count stated"}
     checks["check"] = checks.pop("ok").map(verdict)
@@ -323,11 +324,11 @@ def rejected_table(rejected: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns=lambda c: c.replace("raw_", "as received: ").replace("source_", ""))
 
 
-def unrecognized_table(summary: dict) -> pd.DataFrame:
+def unrecognized_table(summary: CleaningSummary) -> pd.DataFrame:
     """Field, raw value and count for every value the parsers did not recognise."""
     rows = [
         {"field": fieldname, "value as written": item["value"], "rows": item["count"]}
-        for fieldname, items in summary["unrecognized"].items()
+        for fieldname, items in summary.unrecognized.items()
         for item in items
     ]
     if not rows:
@@ -335,12 +336,12 @@ def unrecognized_table(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def review_table(summary: dict) -> pd.DataFrame:
+def review_table(summary: CleaningSummary) -> pd.DataFrame:
     """Everything the cleaner found that a person should look at, one row each, with where it
     is: cells of unknown value, columns with data but no field, sheets named for another fiscal
     year, case numbers that differ only invisibly, tables of counts set aside."""
     rows = []
-    for c in summary.get("unknown_cells", []):
+    for c in summary.unknown_cells:
         rows.append(
             {
                 "finding": f"{c['kind']} in a data cell (read as empty)",
@@ -348,7 +349,7 @@ def review_table(summary: dict) -> pd.DataFrame:
                 "detail": f"{c['text']} ({c['field'] or 'no field'})",
             }
         )
-    for u in summary.get("unmapped_columns", []):
+    for u in summary.unmapped_columns:
         rows.append(
             {
                 "finding": "column with data that maps to no field (not in the table)",
@@ -356,7 +357,7 @@ def review_table(summary: dict) -> pd.DataFrame:
                 "detail": f"{u['filled_rows']} rows filled",
             }
         )
-    for m in summary.get("sheet_year_mismatches", []):
+    for m in summary.sheet_year_mismatches:
         rows.append(
             {
                 "finding": "sheet named for another fiscal year than its dates",
@@ -365,7 +366,7 @@ def review_table(summary: dict) -> pd.DataFrame:
                 + ", ".join(f"FY{y}" for y in m["fiscal_years_in_dates"]),
             }
         )
-    for v in summary.get("case_id_variants", []):
+    for v in summary.case_id_variants:
         rows.append(
             {
                 "finding": "case number written another way (rejected as a duplicate)",
@@ -373,7 +374,7 @@ def review_table(summary: dict) -> pd.DataFrame:
                 "detail": f"{v['duplicate_written_as']!r} is {v['kept']!r}",
             }
         )
-    for sheet in summary.get("sheets", []):
+    for sheet in summary.sheets:
         if "count_total" in sheet:
             agrees = "agrees" if sheet.get("matches_cases") else "DOES NOT agree"
             rows.append(
@@ -389,16 +390,16 @@ def review_table(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def show_schema_result(summary: dict) -> None:
+def show_schema_result(summary: CleaningSummary) -> None:
     """A line saying the table passed its schema check (the cleaner raises when it does not)."""
-    schema = summary["schema"]
+    schema = summary.schema
     verdict = "passed" if schema["passed"] else "FAILED"
     _display_html(
         safe_html(
             "<p>Schema check ({lib}): <strong>{verdict}</strong> for {n} rows and {c} columns.</p>",
             lib=schema["validated_with"],
             verdict=verdict,
-            n=summary["rows"]["kept"],
+            n=summary.rows.kept,
             c=len(schema["columns"]),
         )
     )

@@ -281,14 +281,20 @@ def build_facts() -> dict:
     from src.helpers import MANIFEST_NAME, RAW_DIR, sha256_file
 
     summary_path = ROOT / "data" / "processed" / "cleaning_summary.json"
-    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    from src.summary import CleaningSummary
+
+    summary = (
+        CleaningSummary.from_dict(json.loads(summary_path.read_text()), str(summary_path))
+        if summary_path.exists()
+        else None
+    )
     manifest = RAW_DIR / MANIFEST_NAME
     return {
         "commit": _git("rev-parse", "--short=12", "HEAD") or "not a git checkout",
         "commit_date": _git("show", "-s", "--format=%cI", "HEAD") or "unknown",
-        "foia_file": summary.get("source_file", "not built"),
-        "foia_sha256": summary.get("source_sha256", ""),
-        "is_standin": summary.get("is_standin", True),
+        "foia_file": summary.source_file if summary else "not built",
+        "foia_sha256": summary.source_sha256 if summary else "",
+        "is_standin": summary.is_standin if summary else True,
         "manifest_sha256": sha256_file(manifest) if manifest.exists() else "",
         # only a web address git knows (never a guessed one; a local clone has none)
         "repository_url": next(

@@ -77,10 +77,10 @@ class FoiaStatus:
     sha256: str = ""
 
     @classmethod
-    def from_summary(cls, summary: Mapping) -> FoiaStatus:
-        """Build from cleaning_summary.json (keys `is_standin` and `value_status`)."""
-        is_standin = bool(summary.get("is_standin"))
-        value_status = summary.get("value_status") or {}
+    def from_summary(cls, summary) -> FoiaStatus:
+        """Build from the cleaning summary (a CleaningSummary: `is_standin`, `value_status`)."""
+        is_standin = bool(summary.is_standin)
+        value_status = summary.value_status or {}
         if is_standin and not value_status:
             raise ValueError(
                 "the cleaning summary says the data is the stand-in but carries no value_status: "
@@ -89,8 +89,8 @@ class FoiaStatus:
         return cls(
             is_standin=is_standin,
             value_status=value_status,
-            source_file=summary.get("source_file", ""),
-            sha256=summary.get("source_sha256", ""),
+            source_file=summary.source_file,
+            sha256=summary.source_sha256,
         )
 
     def _get(self, kind: str, key: str = "*") -> str:
@@ -149,8 +149,8 @@ class IncompleteOutputs(RuntimeError):
     """data/processed holds a summary that does not match its tables (a mixed or partial set)."""
 
 
-def read_summary(summary_path) -> dict:
-    """cleaning_summary.json as a dict, after checking that the tables it was written with are
+def read_summary(summary_path):
+    """cleaning_summary.json as a CleaningSummary (src/summary.py), after checking that the tables it was written with are
     the ones beside it (their SHA-256 is in the summary). FileNotFoundError saying how to make
     it; IncompleteOutputs when the set is mixed."""
     import json
@@ -163,8 +163,10 @@ def read_summary(summary_path) -> dict:
         raise FileNotFoundError(
             f"{path} not found: run the cleaning notebook first (make reports, or 01_clean_foia)"
         )
-    summary = json.loads(path.read_text(encoding="utf-8"))
-    for name, digest in (summary.get("outputs") or {}).items():
+    from src.summary import CleaningSummary
+
+    summary = CleaningSummary.from_dict(json.loads(path.read_text(encoding="utf-8")), str(path))
+    for name, digest in (summary.outputs or {}).items():
         table = path.parent / name
         if not table.exists() or sha256_file(table) != digest:
             raise IncompleteOutputs(

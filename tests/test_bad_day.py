@@ -35,7 +35,7 @@ def test_day_first_text_dates_are_detected_from_the_values(tmp_path):
     path = write_csv(tmp_path / "r.csv", rows_with_dates("05/10/2010", "25/10/2010", "01/02/2011"))
     result = clean_foia(path)
     assert dates_of(result) == ["2010-10-05", "2010-10-25", "2011-02-01"]
-    assert result.summary["date_order"]["screening_date"] == "day first"
+    assert result.summary.date_order["screening_date"] == "day first"
 
 
 def test_month_first_text_dates_are_detected_from_the_values(tmp_path):
@@ -80,7 +80,7 @@ def test_the_1904_date_system_is_read_from_the_workbook(tmp_path):
     result = clean_foia(path)
     expected = (pd.Timestamp("1904-01-01") + pd.Timedelta(days=38000)).strftime("%Y-%m-%d")
     assert dates_of(result) == [expected, "2008-03-01"]
-    assert result.summary["date_system"] == "1904"
+    assert result.summary.date_system == "1904"
 
 
 # ---------------------------------------------------------------- unknown cell values
@@ -106,7 +106,7 @@ def _workbook_with(path, cells):
 def test_error_cells_are_reported_by_location_not_read_as_redactions(tmp_path):
     path = _workbook_with(tmp_path / "e.xlsx", [("C3", "#N/A", "e")])
     result = clean_foia(path)
-    cells = result.summary["unknown_cells"]
+    cells = result.summary.unknown_cells
     assert cells == [
         {
             "sheet": "FY2010",
@@ -150,7 +150,7 @@ def test_a_header_over_two_rows_is_read_as_one(tmp_path):
     result = clean_foia(write_xlsx(tmp_path / "h.xlsx", {"FY2010": rows}))
     assert result.cases["expedited_removal"].tolist() == [True, False]
     assert result.cases["port_of_entry"].tolist() == ["Blaine", "Blaine"]
-    assert result.summary["rows"]["header_rows"] == 2 and len(result.rejected) == 0
+    assert result.summary.rows.header_rows == 2 and len(result.rejected) == 0
 
 
 def test_a_group_header_row_above_the_header_is_not_data(tmp_path):
@@ -166,7 +166,7 @@ def test_a_group_header_row_above_the_header_is_not_data(tmp_path):
 def test_a_column_with_data_that_maps_to_no_field_is_reported(tmp_path):
     rows = [HEADER + ["Removal Outcome"], ["K-1", "2010-01-05", "Cuba", "UAM", "Y", "", "ordered"]]
     result = clean_foia(write_xlsx(tmp_path / "u.xlsx", {"FY2010": rows}))
-    assert result.summary["unmapped_columns"] == [
+    assert result.summary.unmapped_columns == [
         {"sheet": "FY2010", "column": "Removal Outcome", "filled_rows": 1}
     ]
     with pytest.raises(CleaningError, match="Removal Outcome"):
@@ -193,12 +193,12 @@ def test_a_summary_sheet_of_counts_is_not_read_as_people(tmp_path):
     pivot = [["Country of Citizenship", "Exception", "Count"], ["Cuba", "UAM", 2]]
     result = clean_foia(write_xlsx(tmp_path / "p.xlsx", {"FY2010": cases, "Pivot": pivot}))
     assert len(result.cases) == 2
-    sheet = next(s for s in result.summary["sheets"] if s["sheet"] == "Pivot")
+    sheet = next(s for s in result.summary.sheets if s["sheet"] == "Pivot")
     assert sheet["status"].startswith("skipped: a table of counts")
     assert sheet["count_total"] == 2 and sheet["matches_cases"] is True
     wrong = [["Country of Citizenship", "Exception", "Count"], ["Cuba", "UAM", 5]]
     result = clean_foia(write_xlsx(tmp_path / "q.xlsx", {"FY2010": cases, "Pivot": wrong}))
-    sheet = next(s for s in result.summary["sheets"] if s["sheet"] == "Pivot")
+    sheet = next(s for s in result.summary.sheets if s["sheet"] == "Pivot")
     assert sheet["matches_cases"] is False
     with pytest.raises(CleaningError, match="Pivot"):
         clean_foia(write_xlsx(tmp_path / "r.xlsx", {"FY2010": cases, "Pivot": wrong}), strict=True)
@@ -222,7 +222,7 @@ def test_totals_in_other_words_and_repeated_headers_are_not_people(tmp_path, fur
     ]
     result = clean_foia(write_xlsx(tmp_path / "t.xlsx", {"FY2010": rows}))
     assert result.cases["case_id"].tolist() == ["K-1", "K-2"]
-    assert result.summary["rows"]["data_rows_read"] == 2
+    assert result.summary.rows.data_rows_read == 2
 
 
 def test_a_label_and_a_number_alone_are_reported_not_kept(tmp_path):
@@ -239,7 +239,7 @@ def test_a_sheet_named_for_another_fiscal_year_is_reported(tmp_path):
         ["K-2", "2012-02-05", "Cuba", "UAM", "N", ""],
     ]
     result = clean_foia(write_xlsx(tmp_path / "y.xlsx", {"FY2010": rows}))
-    assert result.summary["sheet_year_mismatches"] == [
+    assert result.summary.sheet_year_mismatches == [
         {"sheet": "FY2010", "sheet_fiscal_year": 2010, "rows": 2, "fiscal_years_in_dates": [2012]}
     ]
     with pytest.raises(CleaningError, match="FY2010.*FY2012"):
@@ -346,7 +346,7 @@ def test_a_file_the_manifest_does_not_list_is_not_read_as_verified(tmp_path):
     with pytest.raises(helpers.ManifestError, match="not in manifest: foia/release.csv"):
         clean_foia(release)
     (raw / helpers.MANIFEST_NAME).write_text(helpers.manifest_text(helpers.compute_manifest(raw)))
-    assert clean_foia(release).summary["checksums_verified"] is True
+    assert clean_foia(release).summary.checksums_verified is True
 
 
 # ---------------------------------------------------------------- outputs as one set
@@ -357,7 +357,7 @@ def test_outputs_are_one_set_and_a_mixed_set_is_refused(tmp_path, simple_xlsx, m
     clean.write_outputs(clean_foia(simple_xlsx), out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     summary = status.read_summary(out / "cleaning_summary.json")
-    assert set(summary["outputs"]) == {"stca_cases.csv", "rejected_rows.csv"}
+    assert set(summary.outputs) == {"stca_cases.csv", "rejected_rows.csv"}
 
     real_replace = os.replace
     calls = []
@@ -401,9 +401,23 @@ def test_unquoted_dates_in_a_parameters_file_are_read_as_text(tmp_path):
 
 
 def test_summary_json_round_trips(tmp_path, simple_xlsx):
-    clean.write_outputs(clean_foia(simple_xlsx), tmp_path)
-    summary = json.loads((tmp_path / "cleaning_summary.json").read_text())
-    assert summary["rows"]["balanced"] is True
+    from dataclasses import replace
+
+    from src.summary import CleaningSummary
+
+    result = clean_foia(simple_xlsx)
+    clean.write_outputs(result, tmp_path)
+    written = json.loads((tmp_path / "cleaning_summary.json").read_text())
+    assert written["rows"]["balanced"] is True
+    back = CleaningSummary.from_dict(written)
+    assert replace(back, outputs=None) == result.summary
+    assert back.rows.kept == len(result.cases) and back.period.end == result.summary.period.end
+    with pytest.raises(
+        ValueError, match=r"x.json: .*unknown keys \['colour'\], missing \['rows'\]"
+    ):
+        CleaningSummary.from_dict(
+            {**{k: v for k, v in written.items() if k != "rows"}, "colour": 1}, "x.json"
+        )
 
 
 # ---------------------------------------------------------------- the pipeline on a bad day

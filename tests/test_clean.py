@@ -40,14 +40,14 @@ def test_standin_reproduces_every_article_figure(standin_cases):
     assert exceptions[["family_member", "public_interest"]].sum() > len(c) / 2
     assert set(exceptions.index[:2]) == {"family_member", "public_interest"}
     assert c["screening_date"].min() >= "2004-12-29"
-    assert c["screening_date"].max() <= clean.DEFAULT_PERIOD_END
+    assert c["screening_date"].max() <= clean.default_period_end()
 
 
 def test_standin_rows_all_accounted_for(standin_result):
-    rows = standin_result.summary["rows"]
-    assert rows["data_rows_read"] == rows["kept"] + rows["rejected"]
-    assert rows["balanced"] is True
-    assert rows["rejected"] == standin.DUPLICATED_RECORDS
+    rows = standin_result.summary.rows
+    assert rows.data_rows_read == rows.kept + rows.rejected
+    assert rows.balanced is True
+    assert rows.rejected == standin.DUPLICATED_RECORDS
     assert set(standin_result.rejected["reason"].str.split(" ").str[0]) == {"duplicate"}
     # every spreadsheet row of every sheet is classified exactly once
     sheet_rows = sum(
@@ -57,10 +57,10 @@ def test_standin_rows_all_accounted_for(standin_result):
         + s["total_rows"]
         + s["note_rows"]
         + s["data_rows_read"]
-        for s in standin_result.summary["sheets"]
+        for s in standin_result.summary.sheets
         if s["status"] == "table"
     )
-    skipped = sum(s["rows"] for s in standin_result.summary["sheets"] if s["status"] != "table")
+    skipped = sum(s["rows"] for s in standin_result.summary.sheets if s["status"] != "table")
     import openpyxl
 
     wb = openpyxl.load_workbook(STANDIN, read_only=True)
@@ -68,14 +68,14 @@ def test_standin_rows_all_accounted_for(standin_result):
 
 
 def test_standin_totals_match_records(standin_result):
-    checks = standin_result.summary["total_checks"]
+    checks = standin_result.summary.total_checks
     assert len(checks) == 14  # one per fiscal-year sheet plus the grand total
     assert all(t["ok"] for t in checks)
 
 
 def test_standin_nothing_unrecognised(standin_result):
-    assert all(not v for v in standin_result.summary["unrecognized"].values())
-    assert standin_result.summary["is_standin"] is True
+    assert all(not v for v in standin_result.summary.unrecognized.values())
+    assert standin_result.summary.is_standin is True
 
 
 def test_written_table_reads_back_identically(standin_result, tmp_path):
@@ -137,7 +137,7 @@ def _comparable(cases):
 def test_other_layout_cleans_to_the_same_records(tmp_path, standin_cases):
     path, people = _people_as_csv(tmp_path)
     result = clean_foia(path)
-    assert result.summary["rows"]["kept"] == len(people) == 466
+    assert result.summary.rows.kept == len(people) == 466
     assert result.cases["case_id"].str.startswith("row:other_layout.csv").all()
     assert result.cases["case_id"].is_unique
     pd.testing.assert_frame_equal(_comparable(result.cases), _comparable(standin_cases))
@@ -149,7 +149,7 @@ def test_cp1252_and_bom_csv(tmp_path):
         path = write_csv(tmp_path / f"{encoding}.csv", rows, encoding)
         result = clean_foia(path)
         assert result.cases["citizenship_iso3"].tolist() == ["CIV"]
-        assert result.summary["encoding"] in ("windows-1252", "utf-8 with BOM")
+        assert result.summary.encoding in ("windows-1252", "utf-8 with BOM")
 
 
 # ---------------------------------------------------------------- quirks
@@ -170,14 +170,14 @@ def test_simple_workbook(simple_xlsx):
     assert c["citizenship"].isna().tolist() == [False, False, False, True, False]
     assert c["port_of_entry"].isna().tolist() == [False, True, False, False, False]
     assert c["expedited_removal"].tolist()[:3] == [False, True, True]
-    rows = result.summary["rows"]
-    assert (rows["preamble_rows"], rows["blank_rows"], rows["total_rows"], rows["note_rows"]) == (
+    rows = result.summary.rows
+    assert (rows.preamble_rows, rows.blank_rows, rows.total_rows, rows.note_rows) == (
         3,
         1,
         1,
         1,
     )
-    assert result.summary["total_checks"][0]["ok"] is True
+    assert result.summary.total_checks[0]["ok"] is True
 
 
 def test_notes_sheet_is_skipped_and_reported(tmp_path):
@@ -186,7 +186,7 @@ def test_notes_sheet_is_skipped_and_reported(tmp_path):
         {"Read me": [["About this release"], ["Nothing here"]], "FY2008": simple_rows()},
     )
     result = clean_foia(path)
-    statuses = {s["sheet"]: s["status"] for s in result.summary["sheets"]}
+    statuses = {s["sheet"]: s["status"] for s in result.summary.sheets}
     assert statuses["Read me"].startswith("skipped")
     assert len(result.cases) == 5
 
@@ -203,10 +203,10 @@ def test_total_that_disagrees_is_reported_and_strict_fails(tmp_path):
     rows[10] = ["Total", None, None, None, None, 7]
     path = write_xlsx(tmp_path / "bad_total.xlsx", {"S": rows})
     result = clean_foia(path)
-    assert result.summary["total_mismatches"] == 1
+    assert result.summary.total_mismatches == 1
     assert (
-        result.summary["total_checks"][0] | {"stated": 7, "counted": 5, "ok": False}
-        == result.summary["total_checks"][0]
+        result.summary.total_checks[0] | {"stated": 7, "counted": 5, "ok": False}
+        == result.summary.total_checks[0]
     )
     with pytest.raises(CleaningError, match=r"'Total' states 7, 5 records counted"):
         clean_foia(path, strict=True)
@@ -231,7 +231,7 @@ def test_rejections_name_reason_and_location(tmp_path):
         rejected.loc["K-103", "source_row"] == 4 and rejected.loc["K-103", "source_sheet"] == "Data"
     )
     assert result.cases["case_id"].tolist() == ["K-104"]
-    assert result.summary["rows"]["data_rows_read"] == 5
+    assert result.summary.rows.data_rows_read == 5
 
 
 def test_unknown_labels_kept_listed_and_strict(tmp_path):
@@ -239,7 +239,7 @@ def test_unknown_labels_kept_listed_and_strict(tmp_path):
     path = write_xlsx(tmp_path / "u.xlsx", {"Data": rows})
     result = clean_foia(path)
     assert result.cases[["citizenship", "exception"]].values.tolist() == [["Unknown", "unknown"]]
-    unknown = result.summary["unrecognized"]
+    unknown = result.summary.unrecognized
     assert unknown["citizenship"] == [{"value": "Atlantis", "count": 1}]
     assert unknown["exception"] == [{"value": "Bribery", "count": 1}]
     with pytest.raises(

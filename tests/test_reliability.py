@@ -41,7 +41,7 @@ def test_very_long_cells_and_markup_are_kept_as_unknown(tmp_path):
     ]
     result = clean_foia(write_xlsx(tmp_path / "r.xlsx", {"S": rows}))
     assert result.cases["citizenship"].tolist() == ["Unknown", "Unknown"]
-    listed = {item["value"] for item in result.summary["unrecognized"]["citizenship"]}
+    listed = {item["value"] for item in result.summary.unrecognized["citizenship"]}
     assert EVIL in listed
     assert f"{long_name[:200]}… (30012 characters)" in listed
     assert "&lt;script&gt;" in unrecognized_table(result.summary).to_html()

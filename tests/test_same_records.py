@@ -146,7 +146,7 @@ def test_every_layout_gives_the_same_records_or_a_clear_error(tmp_path_factory, 
         assert str(path) in str(err)  # a clear error names the file
         return
     assert cleaned_records(result) == expected_records(), layout
-    assert result.summary["rows"]["kept"] == len(TRUTH)
+    assert result.summary.rows.kept == len(TRUTH)
 
 
 @pytest.mark.parametrize("date_form", sorted(DATE_FORMS))
