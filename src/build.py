@@ -216,11 +216,13 @@ def stale_reason(inputs: dict, parameters: dict, products: list[str], record: di
     before = record.get("inputs", {})
     changed = sorted(p for p in set(inputs) | set(before) if inputs.get(p) != before.get(p))
     if changed:
-        verb = {True: "added", False: "changed"}
         first = changed[0]
-        how = "removed" if first not in inputs else verb[first not in before]
-        if inputs.get(first) is None and first in inputs:
-            how = "missing"
+        if first not in inputs:
+            how = "is no longer an input"
+        elif inputs[first] is None:
+            how = "is missing"
+        else:
+            how = "is new" if first not in before else "changed"
         more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
         return f"{first} {how}{more}"
     made = record.get("products", {})
@@ -524,6 +526,8 @@ async def build(plans: list[Plan], jobs: int, dry_run: bool = False) -> int:
                 _log(
                     f"[{name}] ▶ {plan.report.notebook} with {json.dumps(plan.report.parameters, sort_keys=True)} ({reason})"
                 )
+                if pool is None:  # an input changed while the build was deciding: start one now
+                    pool = KernelPool(needed=1, ahead=jobs, env=kernel_env())
                 running[asyncio.ensure_future(_run(plan, pool, inputs, hashes))] = name
             if pool is not None:
                 remaining = len(
