@@ -485,13 +485,14 @@ async def build(plans: list[Plan], jobs: int, dry_run: bool = False) -> int:
         return inputs, reason
 
     # Which reports will probably run: stale now, or downstream of one that is.
+    reasons = {p.name: current_state(p)[1] for p in plans}
     likely: set[str] = set()
-    for p in plans:
-        if current_state(p)[1] is not None:
-            likely |= {p.name} | _all_downstream(p.name, downstream)
+    for name, reason in reasons.items():
+        if reason is not None:
+            likely |= {name} | _all_downstream(name, downstream)
     if dry_run:
         for p in plans:
-            reason = current_state(p)[1]
+            reason = reasons[p.name]
             _log(
                 f"[{p.name}] {'stale: ' + reason if reason else 'current'}"
                 + ("" if reason or p.name not in likely else " (may re-run after its inputs)")

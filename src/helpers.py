@@ -43,16 +43,27 @@ def release_suffix(path: Path) -> str:
     return ".csv.gz" if name.endswith(".csv.gz") else path.suffix.lower()
 
 
+def dates_as_text(value):
+    """`value` with every date in it as ISO text (YAML reads an unquoted 2017-03-31 as a date,
+    which papermill cannot pass); dicts and lists are followed."""
+    import datetime as dt
+
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [dates_as_text(v) for v in value]
+    return value
+
+
 def pipeline_defaults() -> dict:
     """pipeline.yml's defaults.parameters, dates as ISO text: settings made once for every
     notebook that declares them (the data period's `period_end`)."""
-    import datetime as dt
-
     import yaml
 
     data = yaml.safe_load((ROOT / "pipeline.yml").read_text(encoding="utf-8")) or {}
-    values = (data.get("defaults") or {}).get("parameters") or {}
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+    return dates_as_text((data.get("defaults") or {}).get("parameters") or {})
 
 
 def repo_path(path: str | os.PathLike) -> Path:

@@ -24,6 +24,7 @@ import yaml
 from src.helpers import (
     PROVENANCE_PAGE,
     ROOT,
+    dates_as_text,
     relative_to_root,
     repo_path,
     write_text_atomic,
@@ -68,19 +69,6 @@ class ConfigError(ValueError):
     """pipeline.yml is malformed; the message names the entry and key."""
 
 
-def _plain(value):
-    """YAML reads an unquoted 2017-03-31 as a date, which papermill cannot pass: make it text."""
-    import datetime as dt
-
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def read_parameters(path: str | Path) -> dict:
     """A YAML file of notebook parameters as a dict; dates as ISO text. SystemExit naming the
     file when it is not a mapping or not YAML."""
@@ -91,7 +79,7 @@ def read_parameters(path: str | Path) -> dict:
         raise SystemExit(f"{path}: cannot read the parameters file: {exc}") from exc
     if not isinstance(data, dict):
         raise SystemExit(f"{path}: expected a mapping of parameter names to values")
-    return _plain(data)
+    return dates_as_text(data)
 
 
 def declared_parameters(notebook: Path) -> set[str]:
@@ -132,7 +120,7 @@ def load_config(path: Path = CONFIG) -> list[Report]:
         merged = {**{k: v for k, v in defaults.items() if k != "parameters"}, **entry}
         declared = declared_parameters(repo_path(entry["notebook"]))
         shared = {k: v for k, v in defaults.get("parameters", {}).items() if k in declared}
-        merged["parameters"] = _plain({**shared, **entry.get("parameters", {})})
+        merged["parameters"] = dates_as_text({**shared, **entry.get("parameters", {})})
         reports.append(Report(**merged))
     return reports
 
