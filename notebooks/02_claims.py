@@ -65,6 +65,16 @@ page.show_table(page.verdict_table(verdicts), "Checked claims, with their basis 
 page.show_downloads(["claims_verdicts.csv"])
 
 # %% [markdown]
+# ## Figures about the agreement itself
+#
+# Published figures on how the agreement worked at Canada's land border and on people going
+# south, each with its source and status. They are context for the claims above; none of them
+# counts the article's U.S.-bound cases.
+
+# %%
+page.show_table(page.context_figures_table(ctx["stca_context"]), "STCA figures from other sources")
+
+# %% [markdown]
 # ## Claims no data can check
 
 # %%

@@ -42,9 +42,10 @@ page.show_table(official.flows_dictionary(), "Data dictionary of the official bo
 # %% [markdown]
 # ## The northern border, seen from the U.S. side
 #
-# Border Patrol agents apprehend people who cross into the U.S. between ports of entry. On the
-# northern border these numbers were small for two decades, then rose sharply from 2022, most of
-# all in the Swanton sector (Vermont and northern New York), across from Quebec.
+# Border Patrol agents apprehend anyone who crosses into the U.S. between ports of entry, for any
+# purpose: these are not asylum cases. On the northern border these numbers were small for two
+# decades, then rose sharply from 2022, most of all in the Swanton sector (Vermont and northern
+# New York), across from Quebec. DHS rounds them to 10.
 
 # %%
 chart = border_figures.chart_northern_sectors(border_figures.sector_table(flows))
@@ -53,12 +54,16 @@ charts.append(figures.publish(chart, out_dir))
 # %% [markdown]
 # ## Both directions, month by month
 #
-# On 25 March 2023 the Safe Third Country Agreement was extended to the whole land border, so
-# people crossing into Canada between ports (mostly at Roxham Road, Quebec) could be returned to
-# the U.S. The two lines count different things, as the box in the chart says.
+# On 25 March 2023 the Safe Third Country Agreement was extended to people who cross the land
+# border between ports and claim asylum within 14 days of crossing, so people crossing into
+# Canada that way (mostly at Roxham Road, Quebec) could be returned to the U.S. The two lines
+# count different things, as the box in the chart says: the Border Patrol line counts anyone
+# crossing into the U.S. between ports, for any purpose, and it was already rising in 2022.
 
 # %%
-chart = border_figures.chart_both_directions(border_figures.monthly_table(flows))
+chart = border_figures.chart_both_directions(
+    border_figures.monthly_table(flows), border_figures.southbound_prior_claims()
+)
 charts.append(figures.publish(chart, out_dir))
 
 # %% [markdown]

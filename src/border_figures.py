@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from src import official
+from src import context, official
 from src.figures import (
     ACCENT,
     MAIN,
@@ -26,6 +26,25 @@ from src.figures import (
 )
 
 STCA_EXTENDED = pd.Timestamp("2023-03-25")  # the 2022 Additional Protocol took effect
+STCA_EXTENSION = (
+    "from 25 March 2023 the STCA also covers people who cross between ports and claim asylum "
+    "within 14 days of crossing (2022 Additional Protocol)"
+)
+BORDER_PATROL_WHAT = (
+    "Border Patrol apprehensions of anyone crossing into the U.S. between ports on the northern "
+    "border (for any purpose; not asylum cases)"
+)
+ROUNDED_BY = {10: "rounded to 10 by DHS", 5: "rounded to 5 by IRCC"}
+
+
+def about(value: float, rounding: int) -> str:
+    """A published value as a reader sees it: exact, or 'about 23,720 (rounded to 10 by DHS)'
+    when its source rounds."""
+    if int(rounding) <= 1:
+        return f"{value:,.0f}"
+    return f"about {value:,.0f} ({ROUNDED_BY.get(int(rounding), f'rounded to {rounding}')})"
+
+
 UNLIKE_CAVEAT = (
     "Not like for like: Border Patrol apprehensions count everyone caught crossing into the U.S. "
     "between ports on the northern border, for any purpose (many never sought asylum in Canada); "
@@ -61,72 +80,94 @@ def _caveat(ax, text: str) -> None:
 # ---------------------------------------------------------------- (a) northern border by sector
 
 
-REGION_TOTAL = "Northern Land Border (region total)"
+LIVERMORE = "Livermore, CA"  # California: OHSS counts it in the northern region through FY2005
+LIVERMORE_LABEL = "Livermore, CA (California, not on the Canada border)"
 
 
 def sector_table(flows: pd.DataFrame, first: int = 2000, last: int = 2024) -> pd.DataFrame:
-    """Border Patrol apprehensions on the northern border by fiscal year and sector (OHSS)."""
-    rows = flows[
-        flows["source_file"].str.contains("dhs-ohss")
-        & (flows["period_type"] == "fiscal_year")
-        & (flows["category"] == "all")
-    ]
+    """Border Patrol apprehensions on the northern border by fiscal year and sector (OHSS), one
+    row per sector and complete fiscal year, with the region's own published total beside each
+    (sector values are rounded separately, so they may not add up to it) and whether the sector
+    is on the Canada border (Livermore, California is not)."""
+    rows = official.complete_only(
+        flows[
+            flows["source_file"].str.contains("dhs-ohss")
+            & (flows["period_type"] == "fiscal_year")
+            & (flows["category"] == "all")
+        ]
+    )
     rows = rows[rows["period"].astype(int).between(first, last)]
-    table = rows[["period", "area", "value", "rounding", "status", "source_location"]].rename(
+    totals = rows[rows["area"] == "all"].set_index("period")["value"]
+    sectors = rows[rows["area"] != "all"]
+    table = sectors[["period", "area", "value", "rounding", "status", "source_location"]].rename(
         columns={"period": "fiscal_year", "area": "sector", "value": "apprehensions"}
     )
-    # the region's own total (sector values are rounded separately, so they may not add up to it)
-    table["sector"] = table["sector"].replace({"all": REGION_TOTAL})
+    table["region_total"] = table["fiscal_year"].map(totals).astype("Int64")
+    table["on_canada_border"] = table["sector"] != LIVERMORE
     return table.sort_values(["fiscal_year", "sector"]).reset_index(drop=True)
 
 
 def chart_northern_sectors(table: pd.DataFrame) -> Chart:
-    """Stacked bars by fiscal year, Swanton in its own colour, the other sectors muted."""
-    totals = table[table["sector"] == REGION_TOTAL].set_index("fiscal_year")["apprehensions"]
-    wide = (
-        table[table["sector"] != REGION_TOTAL]
-        .pivot_table(index="fiscal_year", columns="sector", values="apprehensions", aggfunc="sum")
-        .fillna(0)
+    """Stacked bars by fiscal year, Swanton in its own colour, the other sectors muted, Livermore
+    (California) hatched and named as not on the Canada border."""
+    totals = table.drop_duplicates("fiscal_year").set_index("fiscal_year")["region_total"]
+    rounding = int(table["rounding"].max())
+    wide = table.pivot_table(
+        index="fiscal_year", columns="sector", values="apprehensions", aggfunc="sum"
     )
-    order = ["Swanton, VT"] + [c for c in wide.columns if c != "Swanton, VT"]
+    others = [c for c in wide.columns if c not in ("Swanton, VT", LIVERMORE)]
+    order = ["Swanton, VT", *others] + ([LIVERMORE] if LIVERMORE in wide.columns else [])
     wide = wide[order]
     fig, ax = _new(10, 5.8)
-    shades = sns.light_palette(MAIN, n_colors=len(order) + 1)[2:][::-1]
-    colours = [ACCENT, *shades]
+    shades = sns.light_palette(MAIN, n_colors=len(others) + 2)[2:][::-1]
+    colours = dict(zip(order, [ACCENT, *shades, "#ffffff"], strict=False))
     bottom = pd.Series(0.0, index=wide.index)
-    for sector, colour in zip(order, colours, strict=True):
-        ax.bar(wide.index, wide[sector], bottom=bottom, color=colour, label=sector, width=0.8)
-        bottom += wide[sector]
+    for sector in order:
+        values = wide[sector]  # a sector a year does not list is drawn as no bar, not as 0
+        livermore = sector == LIVERMORE
+        ax.bar(wide.index, values.fillna(0), bottom=bottom, width=0.8, label=LIVERMORE_LABEL if livermore else sector,
+               color=colours[sector], edgecolor="#555555" if livermore else None,
+               hatch="///" if livermore else None)  # fmt: skip
+        bottom += values.fillna(0)
     last, before = totals.index[-1], str(int(totals.index[-1]) - 2)
     for year in (before, last):
-        ax.annotate(f"{totals[year]:,.0f}", (year, totals[year]), xytext=(0, 3),
-                    textcoords="offset points", ha="center", fontsize=9, fontweight="bold")  # fmt: skip
+        ax.annotate(f"about {totals[year]:,.0f}", (year, totals[year]), xytext=(0, 3),
+                    textcoords="offset points", ha="center", fontsize=9)  # fmt: skip
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_thousands))
     ax.tick_params(axis="x", labelrotation=90)
     ax.legend(loc="upper center", fontsize=8, ncols=3, title="Sector", title_fontsize=8)
     ax.set_ylim(0, totals.max() * 1.35)
-    swanton_share = wide.loc[last, "Swanton, VT"] / totals[last]
+    swanton_share = wide.loc[last, "Swanton, VT"] / totals[last]  # against the published total
     title = (
-        f"Border Patrol apprehensions on the northern border rose from {totals[before]:,.0f} in "
-        f"FY{before} to {totals[last]:,.0f} in FY{last}; {swanton_share:.0%} were in the "
-        "Swanton sector (Vermont and northern New York)"
+        f"{BORDER_PATROL_WHAT} rose from {about(totals[before], rounding)} in FY{before} to about "
+        f"{totals[last]:,.0f} in FY{last}; {swanton_share:.0%} were in the Swanton sector "
+        "(Vermont and northern New York)"
+    )
+    livermore_years = wide.index[wide[LIVERMORE].notna()] if LIVERMORE in wide else []
+    livermore_note = (
+        f" Livermore, California (hatched, FY{livermore_years[0]}-FY{livermore_years[-1]}) is not "
+        "on the Canada border; OHSS counts it in the northern region through FY2005."
+        if len(livermore_years)
+        else ""
     )
     _finish(
         fig, ax, title,
-        f"Source: {OHSS_SOURCE}. FY2000-FY2005 include Livermore, CA, which OHSS counts in the "
-        "northern region. Apprehensions of anyone crossing between ports, for any purpose: not "
-        "asylum cases.",
+        f"Source: {OHSS_SOURCE}. Apprehensions of anyone crossing between ports, for any purpose: "
+        f"not asylum cases. Shares are our arithmetic against the published region total.{livermore_note}",
         "U.S. fiscal year (October to September)", "People apprehended",
     )  # fmt: skip
     alt = (
         f"Stacked bar chart of U.S. Border Patrol apprehensions on the northern border by fiscal "
-        f"year, FY{wide.index[0]} to FY{last}, by sector. Totals fall from "
-        f"{totals.iloc[0]:,.0f} in FY{wide.index[0]} to a low of {totals.min():,.0f} in "
-        f"FY{totals.idxmin()}, then rise to {totals[before]:,.0f} in FY{before} and "
-        f"{totals[last]:,.0f} in FY{last}, {wide.loc[last, 'Swanton, VT']:,.0f} of them in the "
-        "Swanton sector."
+        f"year, FY{wide.index[0]} to FY{last}, by sector (values rounded to {rounding} by DHS). "
+        f"Totals fall from about {totals.iloc[0]:,.0f} in FY{wide.index[0]} to a low of about "
+        f"{totals.min():,.0f} in FY{totals.idxmin()}, then rise to about {totals[before]:,.0f} in "
+        f"FY{before} and about {totals[last]:,.0f} in FY{last}, about "
+        f"{wide.loc[last, 'Swanton, VT']:,.0f} of them in the Swanton sector.{livermore_note}"
     )
-    return Chart("northern_border_by_sector", fig, table, title, alt)
+    return Chart("northern_border_by_sector", fig, table, title, alt,
+                 title_statuses=["official", "derived"],
+                 row="one sector in one complete fiscal year; the sectors of a year add up to its "
+                 "region_total within DHS's rounding")  # fmt: skip
 
 
 # ---------------------------------------------------------------- (b) both directions by month
@@ -152,8 +193,30 @@ def monthly_table(
     return pd.concat(frames, ignore_index=True)[["month", "series", "people", "status", "source"]]
 
 
-def chart_both_directions(table: pd.DataFrame) -> Chart:
-    """Two lines on one monthly axis, with 25 March 2023 marked and the caveat in the plot."""
+def southbound_prior_claims(ctx: dict[str, pd.DataFrame] | None = None) -> str:
+    """IRCC's one official count of southbound people who had claimed asylum in Canada, in words,
+    with its source and our arithmetic marked (from data/raw/context/stca_context_figures.csv)."""
+    frame = (ctx or {}).get("stca_context")
+    frame = context.load_context("stca_context") if frame is None else frame
+    rows = context.current(frame).set_index("measure")
+    total, prior = (
+        rows.loc["southbound_apprehensions"],
+        rows.loc["southbound_apprehensions_prior_refugee_claim"],
+    )
+    return (
+        f"The one official figure on southbound people who had claimed asylum in Canada: IRCC's "
+        f"February 2024 briefing says that of {total['value']:,} southbound apprehensions CBP "
+        f"reported from July to September 2023, about {prior['value']:,} had made a refugee claim "
+        f"in Canada before (our arithmetic: {prior['value'] / total['value']:.0%} of them; IRCC "
+        f"gives 8%, which matches a share of the 2,684 with any Canadian immigration history). "
+        f"Source: {total['source_url']}"
+    )
+
+
+def chart_both_directions(table: pd.DataFrame, southbound_note: str = "") -> Chart:
+    """Two lines on one monthly axis, with 25 March 2023 marked (with its 14-day condition) and
+    the caveat in the plot. The title says the Border Patrol series was already rising before the
+    change, from the data."""
     fig, ax = _new(10, 5.8)
     data = table.assign(date=pd.to_datetime(table["month"], format="%Y-%m"))
     names = list(dict.fromkeys(data["series"]))
@@ -162,8 +225,8 @@ def chart_both_directions(table: pd.DataFrame) -> Chart:
         part = data[data["series"] == name]
         ax.plot(part["date"], part["people"], color=colours[name], label=name, linewidth=2)
     ax.axvline(STCA_EXTENDED, color="#333333", linestyle="--", linewidth=1.2)
-    ax.annotate("25 March 2023: the STCA\napplies along the whole border",
-                (STCA_EXTENDED, data["people"].max() * 0.72), xytext=(6, 0),
+    ax.annotate("25 March 2023: the STCA also covers\npeople who cross between ports\nand claim "
+                "within 14 days", (STCA_EXTENDED, data["people"].max() * 0.72), xytext=(6, 0),
                 textcoords="offset points", fontsize=8.5)  # fmt: skip
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_thousands))
     ax.set_ylim(0, data["people"].max() * 1.45)
@@ -173,22 +236,35 @@ def chart_both_directions(table: pd.DataFrame) -> Chart:
     usbp = data[data["series"] == names[1]].set_index("month")["people"]
     before = rcmp.loc["2023-01":"2023-03"].mean()
     after = rcmp.loc["2023-04":"2023-12"].mean()
+    usbp_2022 = usbp.loc["2022-01":"2022-03"].mean()
+    usbp_2023 = usbp.loc["2023-01":"2023-03"].mean()
     peak_month = pd.Timestamp(usbp.idxmax())
     title = (
-        f"After the STCA was extended on 25 March 2023, RCMP interceptions into Canada fell from "
-        f"about {round(before, -2):,.0f} a month to about {round(after, -2):,.0f}; Border Patrol "
-        f"apprehensions on the northern border rose to {usbp.max():,.0f} in {peak_month:%B %Y}"
+        f"RCMP interceptions into Canada fell from about {round(before, -2):,.0f} a month to about "
+        f"{round(after, -2):,.0f} after 25 March 2023, when the STCA began to cover people who "
+        f"cross between ports and claim within 14 days. Separately, {BORDER_PATROL_WHAT}, already "
+        f"rising before that date (about {round(usbp_2022, -1):,.0f} a month in January to March "
+        f"2022, {round(usbp_2023, -1):,.0f} in January to March 2023), reached about "
+        f"{usbp.max():,.0f} in {peak_month:%B %Y} (rounded to 10 by DHS)"
     )
-    _finish(fig, ax, title, f"Sources: {IRCC_SOURCE}; {OHSS_SOURCE}.", "Month", "People")
+    _finish(fig, ax, title, f"Sources: {IRCC_SOURCE}; {OHSS_SOURCE}. Monthly averages are our "
+            "arithmetic. What caused the Border Patrol rise is not known from these files.",
+            "Month", "People")  # fmt: skip
     peak = usbp.idxmax()
     alt = (
         f"Line chart by month, {data['month'].min()} to {data['month'].max()}. RCMP interceptions "
         f"into Canada peak at {rcmp.max():,.0f} in {rcmp.idxmax()}, average {before:,.0f} a month "
         f"in January to March 2023 and {after:,.0f} from April to December 2023, after the line "
-        f"marking 25 March 2023. U.S. Border Patrol apprehensions on the northern border rise to "
-        f"{usbp.max():,.0f} in {peak}. {UNLIKE_CAVEAT}"
+        f"marking 25 March 2023 ({STCA_EXTENSION}). U.S. Border Patrol apprehensions on the "
+        f"northern border (rounded to 10 by DHS) average about {usbp_2022:,.0f} a month in "
+        f"January to March 2022 and {usbp_2023:,.0f} in January to March 2023, before that line, "
+        f"and reach about {usbp.max():,.0f} in {peak}. {UNLIKE_CAVEAT}"
     )
-    return Chart("both_directions_by_month", fig, table, title, alt, notes=[UNLIKE_CAVEAT])
+    notes = [UNLIKE_CAVEAT] + ([southbound_note] if southbound_note else [])
+    return Chart("both_directions_by_month", fig, table, title, alt, notes=notes,
+                 title_statuses=["official", "derived"],
+                 row="one month of one series; the two series count different things, so filter "
+                 "on 'series' before summing")  # fmt: skip
 
 
 # ---------------------------------------------------------------- (c) who is apprehended
@@ -198,29 +274,45 @@ def citizenship_table(
     flows: pd.DataFrame, years=("2017", "2023", "2024"), top: int = 6
 ) -> pd.DataFrame:
     """Northern-border apprehensions by citizenship for the chosen fiscal years (OHSS): the
-    largest groups of the last year and the earlier years' largest, then all others."""
-    rows = flows[
-        flows["source_file"].str.contains("dhs-ohss")
-        & (flows["period_type"] == "fiscal_year")
-        & flows["category"].str.startswith("citizenship: ")
-        & flows["period"].isin(years)
-    ].assign(citizenship=lambda d: d["category"].str.removeprefix("citizenship: "))
+    largest groups of the last year and the earlier years' largest, then all others. A group a
+    year's file does not list is absent (no row), never 0. 'All others' is the published region
+    total less the groups shown, and every share is against that published total (both our
+    arithmetic: `derived`)."""
+    rows = official.complete_only(
+        flows[
+            flows["source_file"].str.contains("dhs-ohss")
+            & (flows["period_type"] == "fiscal_year")
+            & flows["period"].isin(years)
+        ]
+    )
+    totals = rows[(rows["area"] == "all") & (rows["category"] == "all")].set_index("period")[
+        "value"
+    ]
+    rows = rows[rows["category"].str.startswith("citizenship: ")].assign(
+        citizenship=lambda d: d["category"].str.removeprefix("citizenship: ")
+    )
     leaders = []
     for year in reversed(years):
         ranked = rows[rows["period"] == year].sort_values("value", ascending=False)
         leaders += [c for c in ranked["citizenship"].head(3) if c not in leaders]
     leaders = leaders[:top]
     out = []
-    for year in years:
-        part = rows[rows["period"] == year]
+    for year in [y for y in years if y in totals.index]:  # complete years only
+        part = rows[rows["period"] == year].set_index("citizenship")
+        shown = 0
         for name in leaders:
-            value = part.loc[part["citizenship"] == name, "value"].sum()
-            out.append((year, name, int(value), "official"))
-        others = int(part.loc[~part["citizenship"].isin(leaders), "value"].sum())
-        out.append((year, "All others", others, "derived"))
-    table = pd.DataFrame(out, columns=["fiscal_year", "citizenship", "apprehensions", "status"])
-    totals = table.groupby("fiscal_year")["apprehensions"].transform("sum")
-    table["share"] = (table["apprehensions"] / totals).round(3)
+            if name not in part.index:
+                continue  # not in the file for that year: absent, not zero
+            value = int(part.loc[name, "value"])
+            shown += value
+            out.append((year, name, value, "official", int(totals[year])))
+        out.append((year, "All others", int(totals[year]) - shown, "derived", int(totals[year])))
+    table = pd.DataFrame(
+        out, columns=["fiscal_year", "citizenship", "apprehensions", "status", "region_total"]
+    )
+    table["rounding"] = 10
+    table["share"] = (table["apprehensions"] / table["region_total"]).round(3)
+    table["share_status"] = "derived"
     return table
 
 
@@ -242,12 +334,14 @@ def chart_citizenship(table: pd.DataFrame) -> Chart:
         table[table["fiscal_year"] == last]["apprehensions"].argmax()
     ]
     title = (
-        f"Who is apprehended on the northern border changed: citizens of "
+        "Who Border Patrol apprehends between ports on the northern border (anyone crossing, not "
+        "asylum cases) changed: citizens of "
         f"{lead_first['citizenship']} were {share[(first, lead_first['citizenship'])]:.0%} in "
         f"FY{first}, citizens of {lead_last['citizenship']} "
         f"{share[(last, lead_last['citizenship'])]:.0%} in FY{last}"
     )
-    _finish(fig, ax, title, f"Source: {OHSS_SOURCE} (region 'Northern Land Border'). Canadian "
+    _finish(fig, ax, title, f"Source: {OHSS_SOURCE} (region 'Northern Land Border'). Shares "
+            "are our arithmetic against the published region total. Canadian "
             "citizens apprehended: " + ", ".join(
                 f"FY{y} {table[(table.fiscal_year == y) & (table.citizenship == 'Canada')]['apprehensions'].sum():,}"
                 for y in years) + ".", "Share of the year's apprehensions", "")  # fmt: skip
@@ -255,8 +349,14 @@ def chart_citizenship(table: pd.DataFrame) -> Chart:
         f"FY{r.fiscal_year} {r.citizenship}: {r.apprehensions:,} ({r.share:.0%})"
         for r in table.itertuples()
     )
-    alt = f"Grouped bar chart of northern-border apprehensions by citizenship. {listing}."
-    return Chart("northern_border_citizenship", fig, table, title, alt)
+    alt = (
+        "Grouped bar chart of northern-border Border Patrol apprehensions by citizenship (values "
+        f"rounded to 10 by DHS; shares of the published total). {listing}."
+    )
+    return Chart("northern_border_citizenship", fig, table, title, alt,
+                 title_statuses=["derived"],
+                 row="one citizenship group in one fiscal year; the groups of a year, 'All others' "
+                 "included, add up to its region_total")  # fmt: skip
 
 
 # ---------------------------------------------------------------- (d) Canada's claims by office
@@ -266,44 +366,63 @@ OFFICE_ORDER = ["land port", "inland", "airport", "other offices"]
 
 
 def office_table(flows: pd.DataFrame, first: int = 2015, last: int = 2023) -> pd.DataFrame:
-    """Asylum claims in Canada by office type and calendar year (IRCC open data)."""
-    rows = flows[
-        flows["source_file"].str.contains("ircc-open-data")
-        & (flows["measure"] == "asylum_claims")
-        & (flows["period_type"] == "calendar_year")
-        & (flows["category"] != "office type: all")
-    ]
+    """Asylum claims in Canada by office type and complete calendar year (IRCC open data): one
+    row per office type and year, the year's published total beside it. Only the office-type
+    rows (the top-25 citizenship breakdowns of the same file are not this chart's data)."""
+    rows = official.complete_only(
+        flows[
+            flows["source_file"].str.contains("ircc-open-data")
+            & (flows["measure"] == "asylum_claims")
+            & (flows["period_type"] == "calendar_year")
+            & flows["category"].str.startswith("office type: ")
+        ]
+    )
     rows = rows[rows["period"].astype(int).between(first, last)]
+    totals = rows[rows["category"] == "office type: all"].set_index("period")["value"]
+    rows = rows[rows["category"] != "office type: all"]
     table = rows.assign(office_type=rows["category"].str.removeprefix("office type: "))[
         ["period", "office_type", "value", "suppressed", "rounding", "status", "source_location"]
     ].rename(columns={"period": "year", "value": "claims"})
+    table["year_total"] = table["year"].map(totals).astype("Int64")
     return table.sort_values(["year", "office_type"]).reset_index(drop=True)
 
 
 def chart_offices(table: pd.DataFrame) -> Chart:
-    """Stacked bars of claims by office type and year, land ports first."""
+    """Stacked bars of claims by office type and year, land ports first; suppressed cells (0 to
+    5) draw no bar."""
     wide = table.pivot_table(index="year", columns="office_type", values="claims", aggfunc="sum")
-    wide = wide.reindex(columns=[c for c in OFFICE_ORDER if c in wide.columns]).fillna(0)
+    wide = wide.reindex(columns=[c for c in OFFICE_ORDER if c in wide.columns])
+    totals = table.drop_duplicates("year").set_index("year")["year_total"]
     fig, ax = _new(9.5, 5.6)
     colours = dict(zip(OFFICE_ORDER, [ACCENT, MAIN, PALETTE[2], MUTED], strict=True))
     bottom = pd.Series(0.0, index=wide.index)
     for office in wide.columns:
-        ax.bar(wide.index, wide[office], bottom=bottom, color=colours[office], label=office)
-        bottom += wide[office]
+        values = wide[office].fillna(0)  # stacking only: suppressed cells draw no height
+        ax.bar(wide.index, values, bottom=bottom, color=colours[office], label=office)
+        bottom += values
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_thousands))
     ax.legend(title="Claim office", fontsize=8, title_fontsize=8, loc="upper left")
     land = wide["land port"]
     peak = land.idxmax()
     last = wide.index[-1]
     title = (
-        f"Claims at Canada's land ports peaked at {land[peak]:,.0f} in {peak}; in {last} "
-        f"{wide.loc[last, 'inland'] / bottom[last]:.0%} of all claims were made inland"
+        f"Claims at Canada's land ports peaked at {about(land[peak], 5)} in {peak}; in {last} "
+        f"{wide.loc[last, 'inland'] / totals[last]:.0%} of all claims were made inland"
     )
-    _finish(fig, ax, title, f"Source: {OPEN_DATA_SOURCE}. From 2018, people intercepted "
-            "between ports are mostly processed at land ports, so land-port claims include most "
-            "irregular crossers.", "Year", "Asylum claims")  # fmt: skip
+    _finish(fig, ax, title, f"Source: {OPEN_DATA_SOURCE}. Shares are our arithmetic against the "
+            "published yearly total. From 2018, people intercepted between ports are mostly "
+            "processed at land ports, so land-port claims include most irregular crossers.",
+            "Year", "Asylum claims")  # fmt: skip
     listing = "; ".join(
-        f"{y}: " + ", ".join(f"{o} {wide.loc[y, o]:,.0f}" for o in wide.columns) for y in wide.index
+        f"{y}: "
+        + ", ".join(f"{o} {wide.loc[y, o]:,.0f}" for o in wide.columns if pd.notna(wide.loc[y, o]))
+        for y in wide.index
     )
-    alt = f"Stacked bar chart of asylum claims in Canada by claim office type, by year. {listing}."
-    return Chart("canada_claims_by_office", fig, table, title, alt)
+    alt = (
+        "Stacked bar chart of asylum claims in Canada by claim office type, by year (rounded to 5 "
+        f"by IRCC). {listing}."
+    )
+    return Chart("canada_claims_by_office", fig, table, title, alt,
+                 title_statuses=["official", "derived"],
+                 row="one claim office type in one complete year; the office types of a year add "
+                 "up to its year_total within IRCC's rounding (suppressed cells hold 0 to 5)")  # fmt: skip

@@ -17,6 +17,7 @@ figures or on the real release.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pandas as pd
 
 from src import context, metrics
 from src.helpers import REFERENCES_DIR
-from src.status import FoiaStatus, derive
+from src.status import INVENTED, FoiaStatus, derive, format_ratio, round_ratio
 
 LEDGER = REFERENCES_DIR / "article_claims.csv"
 SUPPORTED, NOT_SUPPORTED = "supported", "not supported"
@@ -44,7 +45,9 @@ FAILED = (NOT_SUPPORTED, INCONSISTENT)
 BASIS_PINNED = "stand-in: pinned by construction"
 BASIS_ILLUSTRATIVE = "stand-in: illustrative"
 BASIS_OFFICIAL = "official figures"
+BASIS_REPORTED = "a news report's figure (with official figures)"
 BASIS_RELEASE = "real release"
+BASIS_RECORD = "the official record (law and regulation)"
 BASIS_NONE = "no data can test it"
 LEDGER_COLUMNS = [
     "claim_id", "claim", "article_quote", "interpretation", "metric", "params", "comparison",
@@ -64,15 +67,39 @@ def _months_to_cutoff(period_end: str) -> tuple[str, str, str]:
     return f"{end.year}-01", f"{end.year}-{end.month:02d}", end.strftime("%Y-%m-%d")
 
 
+class Range(tuple):
+    """A value known only between two bounds (low, high). Compared by the bound that makes a
+    claim hardest to meet: 'greater than' by its low end, 'less than' by its high end."""
+
+    def __new__(cls, low: float, high: float):
+        return super().__new__(cls, (float(low), float(high)))
+
+    @property
+    def low(self) -> float:
+        return self[0]
+
+    @property
+    def high(self) -> float:
+        return self[1]
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float("inf") if denominator == 0 else numerator / denominator
+
+
 def land_port_claims_per_us_case(
     cases: pd.DataFrame, ctx: dict[str, pd.DataFrame], period_end: str
-) -> float:
+) -> Range:
     """Asylum claims at Canada's land ports from January to the cutoff month, per U.S.-bound STCA
-    case screened from 1 January to the cutoff (both: asylum claims made at a land port)."""
+    case screened from 1 January to the cutoff, as a Range. IRCC's land-port counts include
+    claimants the RCMP intercepted between ports and brought to a port, so the like-for-like
+    count lies between the land-port claims less every RCMP interception of those months (low)
+    and all land-port claims (high)."""
     first, last, end = _months_to_cutoff(period_end)
     canada = context.sum_months(ctx["land_port_monthly"], first, last)
+    intercepted = context.sum_months(ctx["rcmp_monthly"], first, last)
     us = metrics.count_between(cases, f"{first}-01", end)
-    return float("inf") if us == 0 else canada / us
+    return Range(_ratio(max(canada - intercepted, 0), us), _ratio(canada, us))
 
 
 def rcmp_monthly_rate_ratio(
@@ -84,6 +111,56 @@ def rcmp_monthly_rate_ratio(
     months = len(pd.period_range(first, last, freq="M"))
     recent = context.sum_months(ctx["rcmp_monthly"], first, last) / months
     return recent / (context.annual_value(ctx["rcmp_annual"], base_year) / 12)
+
+
+# The provinces the 2016 RCMP total was reported for ("three unofficial crossing points in Quebec,
+# Manitoba and B.C."; see its `scope` in data/raw/context).
+SURGE_BASE_PROVINCES = ("Quebec", "Manitoba", "British Columbia")
+
+
+def _month_name(period: str) -> str:
+    return pd.Period(period, freq="M").strftime("%B %Y")
+
+
+def surge_scope_note(ctx: dict[str, pd.DataFrame], base_year: int, period_end: str) -> str:
+    """What the narrower scope of the base year's RCMP total does to the surge ratio, in words
+    computed from the data: the share of the recent months' interceptions that were in the
+    provinces the base total was reported for (from the official table, when `border_flows` is
+    in `ctx`), and how large the base year would have to be for the ratio to fall to 2."""
+    first, last, _ = _months_to_cutoff(period_end)
+    months = len(pd.period_range(first, last, freq="M"))
+    recent = context.sum_months(ctx["rcmp_monthly"], first, last)
+    base = context.annual_value(ctx["rcmp_annual"], base_year)
+    scope = context.current(ctx["rcmp_annual"]).set_index("period").loc[str(base_year), "scope"]
+    break_even = recent / months * 12 / 2
+    note = (
+        f"Our arithmetic on a news report's figure: the {base_year} base ({base:,}) was reported "
+        f"with a narrower scope ({scope}). "
+    )
+    flows = ctx.get("border_flows")
+    if flows is not None:
+        rows = flows[
+            (flows["measure"] == "rcmp_interceptions")
+            & (flows["period_type"] == "month")
+            & (flows["period"] >= first)
+            & (flows["period"] <= last)
+            & (flows["category"] == "all")
+        ]
+        in_scope = int(rows[rows["area"].isin(SURGE_BASE_PROVINCES)]["value"].sum())
+        total = int(rows[rows["area"] == "all"]["value"].sum())
+        if total:
+            note += (
+                f"From {_month_name(first)} to {_month_name(last)}, {in_scope:,} of the "
+                f"{total:,} interceptions "
+                f"({in_scope / total:.1%}) were in {', '.join(SURGE_BASE_PROVINCES)} "
+                "(IRCC's official table), so the surge is not an artefact of counting more "
+                "places. "
+            )
+    note += (
+        f"The monthly rate would fail to double only if {base_year}'s true total were "
+        f"{break_even:,.0f} or more, {format_ratio(break_even / base)} times the reported figure."
+    )
+    return note
 
 
 # U.S.-bound measures in the official files that count the same thing as asylum claims at
@@ -165,28 +242,43 @@ def input_statuses(
     foia: FoiaStatus,
     ctx: dict[str, pd.DataFrame],
     period_end: str,
-) -> tuple[list[str], list[str]]:
-    """The statuses of the values a metric reads: (FOIA-table values, context values)."""
+    expected=None,
+) -> tuple[list[str], list[str], list[str]]:
+    """The statuses of what a claim's check rests on: (FOIA-table values the verdict rests on,
+    context values, FOIA-table values the computed value shows). They differ where the check
+    tests a published fact about an invented value: "no case used another exception" is
+    published while which exceptions occur is invented; "2016 included Ukraine and Haiti" is
+    published while the list (and count) of 2016's citizenships is invented."""
     basis = params.get("basis", "calendar")
     first, last, _ = _months_to_cutoff(period_end)
+    shown = {
+        "exceptions_used": lambda: [foia.exceptions_used()],
+        "citizenships": lambda: [foia.citizenships_present(params["year"])],
+    }
+    checked = {
+        "exceptions_used": lambda: [foia.no_other_exception()],
+        "citizenships": lambda: [
+            foia.citizenship_present(country, params["year"]) for country in expected or []
+        ],
+    }
     foia_inputs = {
         "total_cases": lambda: [foia.total()],
         "count_citizenship": lambda: [foia.citizenship(params["country"], params.get("year"))],
         "earliest_screening_date": lambda: [foia.first_screening_date()],
         "count_expedited_removal": lambda: [foia.expedited_removal("Yes")],
-        "exceptions_used": lambda: [foia.exceptions_used()],
+        **checked,
         "share_of_exceptions": lambda: [foia.exception_share(params["exceptions"])],
         "years_ranked": lambda: [foia.year_ranking(basis)],
         "count_in_year": lambda: [foia.year(basis, params["year"])],
-        "citizenships": lambda: [foia.citizenships_present(params["year"])],
         "land_port_claims_per_us_case": lambda: [foia.year("calendar", int(first[:4]))],
         "rcmp_monthly_rate_ratio": lambda: [],
         "official_land_port_claims_per_us_case": lambda: [],
     }[metric]()
     context_inputs = {
         "official_land_port_claims_per_us_case": lambda: ["official"],
-        "land_port_claims_per_us_case": lambda: _context_statuses(
-            ctx["land_port_monthly"], first, last
+        "land_port_claims_per_us_case": lambda: (
+            _context_statuses(ctx["land_port_monthly"], first, last)
+            + _context_statuses(ctx["rcmp_monthly"], first, last)
         ),
         "rcmp_monthly_rate_ratio": lambda: (
             _context_statuses(ctx["rcmp_monthly"], first, last)
@@ -195,17 +287,31 @@ def input_statuses(
             )
         ),
     }.get(metric, lambda: [])()
-    return foia_inputs, context_inputs
+    foia_shown = shown.get(metric, lambda: foia_inputs)()
+    return foia_inputs, context_inputs, foia_shown
 
 
-def verdict_basis(foia: FoiaStatus, foia_inputs: list[str]) -> str:
-    """What a verdict rests on: the stand-in's pinned or invented values, the real release, or
-    (when no FOIA value is read) official figures alone."""
-    if not foia_inputs:
-        return BASIS_OFFICIAL
-    if not foia.is_standin:
+def verdict_basis(foia: FoiaStatus, foia_inputs: list[str], context_inputs: list[str]) -> str:
+    """What a verdict rests on, from the statuses of its inputs, the weakest deciding: an
+    invented stand-in value (illustrative), the stand-in's pinned values, a news report's
+    figure, the real release, or official figures alone. ValueError when a check has no input
+    at all (its basis would be unknown)."""
+    statuses = list(foia_inputs) + list(context_inputs)
+    if not statuses:
+        raise ValueError("a checked claim must read at least one value with a status")
+    if foia_inputs and foia.is_standin:
+        # a check against a bound the article states ("more than 60") is pinned by construction
+        # even though the exact value is invented; a check on an illustrative value is not
+        return BASIS_ILLUSTRATIVE if "illustrative" in foia_inputs else BASIS_PINNED
+    if set(statuses) & INVENTED:
+        return BASIS_ILLUSTRATIVE
+    if "reported" in statuses:
+        return BASIS_REPORTED
+    if foia_inputs:
         return BASIS_RELEASE
-    return BASIS_ILLUSTRATIVE if "illustrative" in foia_inputs else BASIS_PINNED
+    if set(statuses) <= {"official", "derived"}:
+        return BASIS_OFFICIAL
+    raise ValueError(f"no basis for inputs with statuses {sorted(set(statuses))}")
 
 
 def verdict(basis: str, holds: bool) -> str:
@@ -223,9 +329,9 @@ def compare(computed, comparison: str, expected, k: int | None = None) -> bool:
     if comparison == "equals":
         return computed == expected
     if comparison == "greater_than":
-        return computed > expected
+        return (computed.low if isinstance(computed, Range) else computed) > expected
     if comparison == "less_than":
-        return computed < expected
+        return (computed.high if isinstance(computed, Range) else computed) < expected
     if comparison == "at_least":
         return computed >= expected
     if comparison == "includes":
@@ -252,8 +358,13 @@ def load_ledger(path: Path = LEDGER) -> pd.DataFrame:
         where = f"{path.name} row {i + 2} ({row['claim_id']})"
         if not row["article_quote"].strip():
             raise ValueError(f"{where}: article_quote is empty (the article's own words)")
-        if row["checkable"] not in ("yes", "no"):
-            raise ValueError(f"{where}: checkable must be yes or no")
+        if row["checkable"] not in ("yes", "no", "record"):
+            raise ValueError(f"{where}: checkable must be yes, no or record")
+        if row["checkable"] == "record" and not (row["note"] and URL_IN_TEXT.search(row["source"])):
+            raise ValueError(
+                f"{where}: a claim checked against the official record needs the record's words "
+                "in 'note' and its address in 'source'"
+            )
         if row["checkable"] == "yes":
             if row["metric"] not in CASE_METRICS | CONTEXT_METRICS:
                 raise ValueError(f"{where}: unknown metric {row['metric']!r}")
@@ -263,9 +374,17 @@ def load_ledger(path: Path = LEDGER) -> pd.DataFrame:
     return ledger
 
 
+URL_IN_TEXT = re.compile(r"https?://")
+
+
 def _fmt(value) -> str:
+    """Display text of a computed value; every ratio by the one rule of status.format_ratio."""
+    if isinstance(value, Range):
+        if round_ratio(value.low) == round_ratio(value.high):
+            return format_ratio(value.high)
+        return f"between {format_ratio(value.low)} and {format_ratio(value.high)}"
     if isinstance(value, float):
-        return f"{value:,.2f}" if value != float("inf") else "∞"
+        return format_ratio(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -299,13 +418,15 @@ def evaluate_claims(
             "source": row["source"],
             "note": row["note"],
         }
+        if row["checkable"] == "record":
+            out.update(basis=BASIS_RECORD, verdict=SUPPORTED, computed_status="official")
         if row["checkable"] == "yes":
             params = json.loads(row["params"]) if row["params"] else {}
-            foia_inputs, context_inputs = input_statuses(
-                row["metric"], params, foia, ctx, period_end
+            expected = json.loads(row["expected"])
+            foia_inputs, context_inputs, foia_shown = input_statuses(
+                row["metric"], params, foia, ctx, period_end, expected
             )
             k = params.pop("k", None)
-            expected = json.loads(row["expected"])
             try:
                 if row["metric"] in CASE_METRICS:
                     computed = CASE_METRICS[row["metric"]](cases, **params)
@@ -317,7 +438,7 @@ def evaluate_claims(
                 out.update(
                     computed=str(reason),
                     computed_status="official",
-                    basis=verdict_basis(foia, foia_inputs),
+                    basis=verdict_basis(foia, foia_inputs, context_inputs),
                     verdict=NOT_CHECKABLE,
                 )
                 rows.append(out)
@@ -329,11 +450,17 @@ def evaluate_claims(
                 shown = f"{_fmt(found) or 'none of them'} (among {len(computed)} found)"
             else:
                 shown = _fmt(computed)
-            inputs = foia_inputs + context_inputs
-            basis = verdict_basis(foia, foia_inputs)
+            inputs = foia_shown + context_inputs
+            basis = verdict_basis(foia, foia_inputs, context_inputs)
             holds = compare(computed, row["comparison"], expected, k=k)
             if k is not None:
                 out["comparison"] = f"among the top {k}:"
+            if row["metric"] == "rcmp_monthly_rate_ratio":
+                out["note"] = " ".join(
+                    filter(
+                        None, [row["note"], surge_scope_note(ctx, params["base_year"], period_end)]
+                    )
+                )
             out.update(
                 expected=_fmt(expected),
                 computed=shown,

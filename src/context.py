@@ -20,6 +20,7 @@ CONTEXT_FILES = {
     "land_port_annual": "land_port_claims_annual.csv",
     "claims_annual": "asylum_claims_annual.csv",
     "canada_bound_2013": "canada_bound_stca_2013.csv",
+    "stca_context": "stca_context_figures.csv",
 }
 
 CONTEXT_SCHEMA = pa.DataFrameSchema(
@@ -55,9 +56,9 @@ def load_context(key: str, folder: Path = CONTEXT_DIR) -> pd.DataFrame:
 
 
 def current(frame: pd.DataFrame) -> pd.DataFrame:
-    """The `current` row of each period (ValueError if a period has none or several)."""
+    """The `current` row of each measure and period (ValueError if one has several)."""
     cur = frame[frame["version"] == "current"]
-    dupes = cur["period"][cur["period"].duplicated()]
+    dupes = cur["period"][cur[["measure", "period"]].duplicated()]
     if len(dupes):
         raise ValueError(f"several current values for periods {sorted(set(dupes))}")
     return cur.sort_values("period").reset_index(drop=True)

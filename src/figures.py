@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 
 from src import context, metrics
 from src.helpers import atomic_path, write_csv_atomic, write_json_atomic
-from src.status import INVENTED, FoiaStatus, check, derive
+from src.status import INVENTED, FoiaStatus, check, derive, format_ratio, round_ratio, weakest
 
 # Okabe-Ito derived colour-blind-safe palette (seaborn's "colorblind").
 PALETTE = sns.color_palette("colorblind")
@@ -62,6 +62,15 @@ class Chart:
     title: str
     alt: str
     notes: list[str] = field(default_factory=list)
+    # The statuses of the values the title states (a sentence is as strong as its weakest value);
+    # None: the weakest status in the chart's data.
+    title_statuses: list[str] | None = None
+    # What one row of the CSV is, and what to filter before summing it (shown beside the CSV).
+    row: str = ""
+
+    def title_status(self) -> str:
+        """The status the title's sentence takes: the weakest of the values it states."""
+        return weakest(self.title_statuses or statuses_of(self.data))
 
 
 def _new_figure(width: float = 9, height: float = 5.2) -> tuple[Figure, object]:
@@ -207,7 +216,11 @@ def write_figure_index(charts: list[Chart], out_dir: str | Path) -> Path:
     for path in out.iterdir():
         if path.suffix in (".png", ".svg", ".csv") and path.stem not in names:
             path.unlink()
-    entries = [{"name": c.name, "title": c.title, "alt": c.alt, "notes": c.notes} for c in charts]
+    entries = [
+        {"name": c.name, "title": c.title, "title_status": c.title_status(), "alt": c.alt,
+         "notes": c.notes, "row": c.row}
+        for c in charts
+    ]  # fmt: skip
     return write_json_atomic(out / "figures.json", entries)
 
 
@@ -302,10 +315,17 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str) -> Ch
         # the busiest years are themselves invented: state no finding from them
         kind = "U.S. fiscal year" if basis == "fiscal" else "year"
         title = f"U.S.-bound STCA cases by {kind}: every count here is an invented stand-in value"
+        title_statuses = ["illustrative"]
     else:
         title = f"U.S.-bound STCA cases peaked in {fy}{peak[0]} and {fy}{peak[1]}"
+        # which years peak is what the title states: pinned by the article when their counts are
+        # published or within its bound ("more than 100"), whatever the exact counts
+        title_statuses = [
+            "published" if status_by_year[y] == "bound" else status_by_year[y] for y in peak
+        ]
         if last_full["status"] not in INVENTED:
             title += f"; by {fy}{last_full['year']} they were down to {last_full['cases']} a year"
+            title_statuses.append(last_full["status"])
     handles = status_handles(statuses, "count stated in the article")
     if handles and INVENTED & set(statuses):
         ax.legend(handles=handles, loc="upper right", frameon=True, fontsize=9)
@@ -330,7 +350,7 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str) -> Ch
         + (f" {fy}{table.loc[partial[0], 'year']} is partial, to {end_label}." if partial else "")
         + (" Hatched bars are invented stand-in values." if INVENTED & set(statuses) else "")
     )
-    return Chart("cases_per_year", fig, table, title, alt)
+    return Chart("cases_per_year", fig, table, title, alt, title_statuses=title_statuses)
 
 
 # ---------------------------------------------------------------- 2. exceptions
@@ -354,6 +374,7 @@ def exception_table(cases: pd.DataFrame, foia_status: FoiaStatus) -> pd.DataFram
     data["label"] = data["exception"].map(EXCEPTION_LABELS)
     data["highlighted"] = data["exception"].isin(FAMILY_PUBLIC)
     data["status"] = [foia_status.exception(e) for e in data["exception"]]
+    data["share_status"] = [derive([s, foia_status.total()]) for s in data["status"]]
     return data
 
 
@@ -370,8 +391,10 @@ def chart_exceptions(data: pd.DataFrame, pair_status: str) -> Chart:
     combined = float(data.loc[data["highlighted"], "share"].sum())
     if pair_status in INVENTED:  # only "a majority" is published; the exact share is invented
         title = "Most cases used the family-member or public-interest exception"
+        title_statuses = ["published"]  # the article's own words, no number of ours
     else:
         title = f"{combined:.0%} of cases used the family-member or public-interest exception"
+        title_statuses = [derive([pair_status])]
     handles = status_handles(statuses, "count from the release")
     if INVENTED & set(statuses):
         ax.legend(handles=handles, loc="lower right", fontsize=9)
@@ -396,7 +419,7 @@ def chart_exceptions(data: pd.DataFrame, pair_status: str) -> Chart:
         if pair_status in INVENTED
         else f" Family member and public interest together: {combined:.0%}."
     )
-    return Chart("exceptions", fig, data, title, alt)
+    return Chart("exceptions", fig, data, title, alt, title_statuses=title_statuses)
 
 
 # ---------------------------------------------------------------- 3. nationalities
@@ -427,7 +450,8 @@ def nationality_table(cases: pd.DataFrame, top_k: int, foia_status: FoiaStatus) 
         )
         data = pd.concat([data, rest], ignore_index=True)
     data["share"] = (data["cases"] / len(cases)).round(4)
-    return data[["citizenship", "cases", "share", "status"]]
+    data["share_status"] = [derive([s, foia_status.total()]) for s in data["status"]]
+    return data[["citizenship", "cases", "share", "status", "share_status"]]
 
 
 def chart_nationalities(data: pd.DataFrame, total: int, total_status: str) -> Chart:
@@ -444,13 +468,16 @@ def chart_nationalities(data: pd.DataFrame, total: int, total_status: str) -> Ch
     ax.set_xlim(0, data["cases"].max() * 1.15)
     by_country = data.set_index("citizenship")
     title = "Canadian citizens, whom the agreement does not cover, were among those who came"
+    title_statuses = ["published"]  # the article's own statement, no number of ours
     if "Canada" in by_country.index and by_country.loc["Canada", "status"] not in INVENTED:
         canadians = int(by_country.loc["Canada", "cases"])
         of_total = f" of the {total}" if total_status not in INVENTED else ""
         title = f"{canadians}{of_total} were Canadian citizens, whom the agreement does not cover"
+        title_statuses = [by_country.loc["Canada", "status"]] + ([total_status] if of_total else [])
     named = data[data["citizenship"] != ALL_OTHERS]
     if len(named) and not INVENTED & set(statuses):  # a ranking needs every count to be real
         title += f"; the largest group: {named.iloc[0]['citizenship']}"
+        title_statuses += statuses
     handles = [Patch(facecolor=ACCENT, label="Canadian citizens")] + [
         h for h in status_handles(statuses, "count from the release") if h.get_hatch()
     ]
@@ -467,7 +494,9 @@ def chart_nationalities(data: pd.DataFrame, total: int, total_status: str) -> Ch
         f"cases and all others: {listing}. Canada is highlighted. {CITIZENS_NOTE}"
         + (" Hatched bars are invented stand-in counts." if INVENTED & set(statuses) else "")
     )
-    return Chart("nationalities", fig, data, title, alt, notes=[CITIZENS_NOTE])
+    return Chart(
+        "nationalities", fig, data, title, alt, notes=[CITIZENS_NOTE], title_statuses=title_statuses
+    )
 
 
 # ---------------------------------------------------------------- 4. expedited removal
@@ -479,6 +508,7 @@ def expedited_removal_table(cases: pd.DataFrame, foia_status: FoiaStatus) -> pd.
     data = counts.rename("cases").reset_index()
     data["share"] = (data["cases"] / len(cases)).round(4) if len(cases) else 0.0
     data["status"] = [foia_status.expedited_removal(v) for v in data["expedited_removal"]]
+    data["share_status"] = [derive([s, foia_status.total()]) for s in data["status"]]
     return data
 
 
@@ -494,13 +524,16 @@ def chart_expedited_removal(data: pd.DataFrame) -> Chart:
     yes = data.set_index("expedited_removal").loc["Yes"]
     if yes["status"] == "bound":  # the article: "more than 60"; the exact count is invented
         title = "The article reports that more than 60 people were placed in expedited removal"
+        title_statuses = ["published"]
     elif yes["status"] == "illustrative":
         title = "Expedited removal: every count here is an invented stand-in value"
+        title_statuses = ["illustrative"]
     else:
         title = (
             f"{yes['cases']} people ({yes['share']:.0%} of all cases) were placed in "
             "expedited removal"
         )
+        title_statuses = [yes["status"], yes["share_status"]]
     if INVENTED & set(statuses):
         ax.legend(
             handles=status_handles(statuses, "count from the release"),
@@ -526,7 +559,7 @@ def chart_expedited_removal(data: pd.DataFrame) -> Chart:
         if INVENTED & set(statuses)
         else ""
     )
-    return Chart("expedited_removal", fig, data, title, alt)
+    return Chart("expedited_removal", fig, data, title, alt, title_statuses=title_statuses)
 
 
 # ---------------------------------------------------------------- 5. both directions, like for like
@@ -543,8 +576,11 @@ def comparison_table(
     2013: U.S.-bound STCA exception cases (USCIS) against the STCA crossings into Canada that
     Prof. Rehaag's data show (as quoted by the article). 2017 to the data cutoff: the same U.S.-bound
     cases against asylum claims at Canada's land ports (IRCC), both asylum claims made at a land
-    port. Each ratio is its own row, with the status `derive` gives it. RCMP interceptions (people
-    crossing between ports) are a different measure and are not compared here.
+    port. IRCC's land-port counts include claimants the RCMP intercepted between ports and brought
+    to a port, so a second Canada-bound row takes every RCMP interception of those months away:
+    the like-for-like ratio lies between the two ratios (kind 'ratio, low end' and 'ratio, high
+    end'). Each ratio is its own row, rounded by the one rule (status.round_ratio), with the
+    status `derive` gives it; a FOIA value's source follows its status (FoiaStatus.source).
     """
     end = pd.Timestamp(period_end)
     last_month = f"{end.year}-{end.month:02d}"
@@ -552,62 +588,54 @@ def comparison_table(
     rehaag = context.current(ctx["canada_bound_2013"]).iloc[0]
     land = context.current(ctx["land_port_monthly"])
     land = land[(land["period"] >= f"{end.year}-01") & (land["period"] <= last_month)]
+    rcmp = context.current(ctx["rcmp_monthly"])
+    rcmp = rcmp[(rcmp["period"] >= f"{end.year}-01") & (rcmp["period"] <= last_month)]
+    us_measure = "asylum seekers screened at U.S. land ports under an STCA exception (USCIS)"
+    us_2013 = foia_status.year("calendar", 2013)
+    us_2017 = foia_status.year("calendar", end.year)
+    land_status = derive(land["status"]) if len(land) > 1 else land["status"].iloc[0]
     rows = [
-        {
-            "period": "2013",
-            "direction": US_BOUND,
-            "measure": "asylum seekers screened at U.S. land ports under an STCA exception (USCIS)",
-            "kind": "count",
-            "value": metrics.count_in_year(cases, 2013),
-            "qualifier": "",
-            "status": foia_status.year("calendar", 2013),
-            "source": "USCIS FOIA release via VICE News (2017)",
-        },
-        {
-            "period": "2013",
-            "direction": CANADA_BOUND,
-            "measure": "asylum seekers who crossed into Canada under the STCA (Rehaag's data)",
-            "kind": "count",
-            "value": int(rehaag["value"]),
-            "qualifier": rehaag["qualifier"],
-            "status": rehaag["status"],
-            "source": rehaag["source_url"],
-        },
-        {
-            "period": period_2017,
-            "direction": US_BOUND,
-            "measure": "asylum seekers screened at U.S. land ports under an STCA exception (USCIS)",
-            "kind": "count",
-            "value": metrics.count_between(cases, f"{end.year}-01-01", end.strftime("%Y-%m-%d")),
-            "qualifier": "",
-            "status": foia_status.year("calendar", end.year),
-            "source": "USCIS FOIA release via VICE News (2017)",
-        },
-        {
-            "period": period_2017,
-            "direction": CANADA_BOUND,
-            "measure": "asylum claims at Canada's land ports of entry (IRCC)",
-            "kind": "count",
-            "value": int(land["value"].sum()),
-            "qualifier": "",
-            "status": derive(land["status"]) if len(land) > 1 else land["status"].iloc[0],
-            "source": land["source_url"].iloc[0],
-        },
-    ]
+        {"period": "2013", "direction": US_BOUND, "measure": us_measure, "kind": "count",
+         "value": metrics.count_in_year(cases, 2013), "qualifier": "", "status": us_2013,
+         "source": foia_status.source(us_2013)},
+        {"period": "2013", "direction": CANADA_BOUND,
+         "measure": "asylum seekers who crossed into Canada under the STCA (Rehaag's data)",
+         "kind": "count", "value": int(rehaag["value"]), "qualifier": rehaag["qualifier"],
+         "status": rehaag["status"], "source": rehaag["source_url"]},
+        {"period": period_2017, "direction": US_BOUND, "measure": us_measure, "kind": "count",
+         "value": metrics.count_between(cases, f"{end.year}-01-01", end.strftime("%Y-%m-%d")),
+         "qualifier": "", "status": us_2017, "source": foia_status.source(us_2017)},
+        {"period": period_2017, "direction": CANADA_BOUND,
+         "measure": "asylum claims at Canada's land ports of entry (IRCC; includes claimants the "
+         "RCMP intercepted between ports and brought to a port)",
+         "kind": "count", "value": int(land["value"].sum()), "qualifier": "",
+         "status": land_status, "source": land["source_url"].iloc[0]},
+        {"period": period_2017, "direction": CANADA_BOUND,
+         "measure": "the same claims less every RCMP interception of those months (the fewest "
+         "that can have been made by people who came to a port themselves)",
+         "kind": "count, low end", "value": max(int(land["value"].sum() - rcmp["value"].sum()), 0),
+         "qualifier": "at least", "status": derive([*land["status"], *rcmp["status"]]),
+         "source": "our arithmetic on IRCC's land-port claims and RCMP interceptions "
+         f"({land['source_url'].iloc[0]})"},
+    ]  # fmt: skip
     for period in ("2013", period_2017):
-        us, ca = (r for r in rows if r["period"] == period and r["kind"] == "count")
-        rows.append(
-            {
-                "period": period,
-                "direction": f"{CANADA_BOUND} per person {US_BOUND}",
-                "measure": "ratio of the two counts",
-                "kind": "ratio",
-                "value": round(ca["value"] / us["value"], 1) if us["value"] else None,
-                "qualifier": ca["qualifier"],
-                "status": derive([us["status"], ca["status"]]),
-                "source": "our arithmetic on the two rows above",
-            }
-        )
+        us = next(r for r in rows if r["period"] == period and r["direction"] == US_BOUND)
+        canada = [r for r in rows if r["period"] == period and r["direction"] == CANADA_BOUND]
+        for ca in canada:
+            low_end = ca["kind"] == "count, low end"
+            kind = (
+                "ratio"
+                if len(canada) == 1
+                else ("ratio, low end" if low_end else "ratio, high end")
+            )
+            rows.append(
+                {"period": period, "direction": f"{CANADA_BOUND} per person {US_BOUND}",
+                 "measure": f"ratio: {ca['measure']} per U.S.-bound case", "kind": kind,
+                 "value": round_ratio(ca["value"] / us["value"]) if us["value"] else None,
+                 "qualifier": "at least" if low_end else ca["qualifier"],
+                 "status": derive([us["status"], ca["status"]]),
+                 "source": "our arithmetic on the rows above"}
+            )  # fmt: skip
     data = pd.DataFrame(rows)
     data["value"] = pd.Series([r["value"] for r in rows], dtype=object)  # counts stay integers
     data["period_note"] = data["period"].map(
@@ -619,11 +647,32 @@ def comparison_table(
     return data
 
 
+def ratio_range_text(ratios: pd.DataFrame) -> str:
+    """'538 to 1', or 'between 268 and 538 to 1' when a period has a low and a high end (each by
+    the one rounding rule)."""
+    values = dict(zip(ratios["kind"], ratios["value"], strict=True))
+    if "ratio" in values:
+        return f"{format_ratio(values['ratio'])} to 1"
+    return (
+        f"between {format_ratio(values['ratio, low end'])} and "
+        f"{format_ratio(values['ratio, high end'])} to 1"
+    )
+
+
+LAND_PORT_CAVEAT = (
+    "Not exactly like for like: IRCC says its land-port counts include asylum claimants the RCMP "
+    "intercepted between ports and brought to a port. Taking away every RCMP interception of "
+    "the same months gives the low end of the ratio."
+)
+
+
 def chart_comparison(data: pd.DataFrame) -> Chart:
-    """Two bars per period (each direction) on a log scale, each ratio printed above the
-    Canada-bound bar and marked invented when it rests on an invented count."""
+    """Two bars per period (each direction) on a log scale (said on the axis), each period's ratio
+    (or its range) printed above the Canada-bound bar and marked invented when it rests on an
+    invented count; the low end of the Canada-bound count is named in the label."""
     counts = data[data["kind"] == "count"].reset_index(drop=True)
-    ratios = data[data["kind"] == "ratio"].set_index("period")
+    low_counts = data[data["kind"] == "count, low end"].set_index("period")
+    ratio_rows = data[data["kind"].str.startswith("ratio")]
     statuses = statuses_of(data)
     fig, ax = _new_figure(10, 5.8)
     periods = list(dict.fromkeys(counts["period"]))
@@ -640,6 +689,12 @@ def chart_comparison(data: pd.DataFrame) -> Chart:
         ax=ax,
     )
     ax.set_yscale("log")
+    ratio_text, ratio_invented = {}, {}
+    for period in periods:
+        rows = ratio_rows[(ratio_rows["period"] == period) & ratio_rows["value"].notna()]
+        if len(rows):
+            ratio_text[period] = ratio_range_text(rows)
+            ratio_invented[period] = bool(set(rows["status"]) & INVENTED)
     for container, direction in zip(ax.containers, [US_BOUND, CANADA_BOUND], strict=True):
         subset = counts[counts["direction"] == direction].set_index("period")
         _style_bars(
@@ -652,10 +707,11 @@ def chart_comparison(data: pd.DataFrame) -> Chart:
             text = f"{'more than ' if row['qualifier'] == 'more than' else ''}{row['value']:,}"
             if row["status"] in INVENTED:
                 text += " (invented)"
-            if direction == CANADA_BOUND and pd.notna(ratios.loc[period, "value"]):
-                ratio = ratios.loc[period]
-                text += f"\n= {ratio['value']:,.0f} per person going south"
-                if ratio["status"] in INVENTED:
+            if direction == CANADA_BOUND and period in low_counts.index:
+                text += f"\n({low_counts.loc[period, 'value']:,} without RCMP interceptees)"
+            if direction == CANADA_BOUND and period in ratio_text:
+                text += f"\n= {ratio_text[period].removesuffix(' to 1')} per person going south"
+                if ratio_invented[period]:
                     text += "\n(ratio invented)"
             ax.annotate(
                 text,
@@ -672,19 +728,22 @@ def chart_comparison(data: pd.DataFrame) -> Chart:
         Patch(facecolor=ACCENT, label="U.S. to Canada: STCA crossings (2013) / land-port claims"),
     ] + [h for h in status_handles(statuses, "") if h.get_hatch()]
     ax.legend(handles=handles, fontsize=8, loc="upper left")
-    real = ratios[~ratios["status"].isin(INVENTED)]
+    real = [p for p in periods if p in ratio_text and not ratio_invented[p]]
     title = "Far more asylum seekers crossed from the U.S. into Canada than the other way"
-    if len(real):
-        best = real.iloc[-1]
-        title += f": {best['value']:,.0f} to 1 from {best.name}"
+    title_statuses = ["published"]  # with no number, the title is the article's own claim
+    if real:
+        best = ratio_rows[(ratio_rows["period"] == real[-1])]
+        low = best[best["kind"] != "ratio, high end"]
+        title += f": at least {format_ratio(low['value'].min())} to 1 from {real[-1]}"
+        title_statuses = list(low["status"])
     mark_invented(fig, statuses)
     source = source_for(
         statuses,
         "Sources: USCIS FOIA via VICE News (2017); IRCC 'Asylum claims by year' 2017 table "
-        "(modified 2024-04-22); Prof. Sean Rehaag's 2013 figure as quoted by VICE News. Log "
-        "scale. Both measures count people who asked for asylum at a land port; Canada's "
-        "land-port claims also include claimants the STCA does not cover (e.g. U.S. citizens). "
-        "The end of the 2017 period is our assumption.",
+        "(modified 2024-04-22); Prof. Sean Rehaag's 2013 figure as quoted by VICE News. "
+        + LAND_PORT_CAVEAT
+        + " Canada's land-port claims also include claimants the STCA does not cover (e.g. U.S. "
+        "citizens). The end of the 2017 period is our assumption.",
     )
     _finish(fig, ax, title, source, "Period", "People (log scale)")
     listing = "; ".join(
@@ -692,16 +751,20 @@ def chart_comparison(data: pd.DataFrame) -> Chart:
         f"{r.value:,}{' (invented)' if r.status in INVENTED else ''}"
         for r in counts.itertuples()
     )
-    ratio_text = "; ".join(
-        f"{p}: {r['value']:,.0f} to 1{' (invented, from an invented count)' if r['status'] in INVENTED else ''}"
-        for p, r in ratios.iterrows()
-        if pd.notna(r["value"])
+    ratio_alt = "; ".join(
+        f"{p}: {t}{' (invented, from an invented count)' if ratio_invented[p] else ''}"
+        for p, t in ratio_text.items()
     )
     alt = (
         f"Grouped bar chart on a logarithmic scale comparing people who asked for asylum at land "
-        f"ports in each direction. {listing}. Ratios: {ratio_text}."
+        f"ports in each direction. {listing}. Ratios: {ratio_alt}. {LAND_PORT_CAVEAT}"
     )
-    return Chart("both_directions_like_for_like", fig, data, title, alt)
+    return Chart(
+        "both_directions_like_for_like", fig, data, title, alt, notes=[LAND_PORT_CAVEAT],
+        title_statuses=title_statuses,
+        row="one count or one ratio (see 'kind'); counts of different periods, directions or "
+        "measures do not add up, so read them one by one",
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- 6. the Canada side
@@ -805,9 +868,14 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
     growth = c2017 / c2016 if c2016 else float("nan")
     title = (
         f"After the 2016 U.S. election, irregular crossings into Canada surged and asylum claims "
-        f"rose {growth:.1f}-fold from 2016 to 2017"
+        f"rose {format_ratio(growth)}-fold from 2016 to 2017"
     )
     fig.suptitle(textwrap.fill(title, width=80), x=0.01, ha="left", fontsize=13, fontweight="bold")
+    title_statuses = [
+        derive(
+            [by_year.loc[y, "status"] for y in (2016, 2017) if y in by_year.index] or ["official"]
+        )
+    ]
     for axis in (top, bottom):
         axis.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_thousands))
     mark_invented(fig, statuses)
@@ -832,4 +900,4 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
             f" Values for {reprint_years[0]} to {reprint_years[-1]} are drawn lighter: they are "
             "known only from reprints."
         )
-    return Chart("canada_side", fig, data, title, alt)
+    return Chart("canada_side", fig, data, title, alt, title_statuses=title_statuses)

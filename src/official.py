@@ -38,9 +38,17 @@ FY_MONTHS = ["October", "November", "December", "January", "February", "March", 
              "June", "July", "August", "September"]  # fmt: skip
 
 BORDER_FLOWS_COLUMNS = [
-    "direction", "measure", "area", "category", "period_type", "period", "value", "rounding",
-    "suppressed", "status", "source_file", "source_location",
+    "direction", "measure", "area", "category", "period_type", "period", "first_month",
+    "last_month", "complete", "value", "rounding", "suppressed", "status", "source_file",
+    "source_location",
 ]  # fmt: skip
+ROW_UNIT = (
+    "one value as an official file publishes it. A file's totals and their breakdowns are all "
+    "rows: to sum, first keep one measure, one source_file and one period_type, then either "
+    "area 'all' and category 'all' (the file's own totals) or one kind of breakdown (the "
+    "provinces, sectors, office types or citizenships). Rows with complete false cover only part "
+    "of their period."
+)
 FLOWS_DICTIONARY = {
     "direction": "canada_to_us, us_to_canada, or canada_all_routes (claims in Canada by any route)",
     "measure": "what is counted: usbp_apprehensions, cbp_encounters, rcmp_interceptions, "
@@ -50,6 +58,11 @@ FLOWS_DICTIONARY = {
     "category": "'all', or a breakdown: 'citizenship: India', 'office type: inland'",
     "period_type": "fiscal_year (U.S., October to September), calendar_year or month",
     "period": "2024 for a year, 2023-04 for a calendar month",
+    "first_month": "the first calendar month the value covers (YYYY-MM)",
+    "last_month": "the last calendar month the value covers: for a year the file publishes only "
+    "in part (FY2025 in the DHS workbook: October and November 2024; 2024 in IRCC's open data: "
+    "January and February), the last month it holds",
+    "complete": "true when the value covers its whole period; false for a partial year",
     "value": "the number as published (empty when suppressed)",
     "rounding": "1, 5 or 10: the source's rounding",
     "suppressed": "true where IRCC shows '--' (0 to 5, withheld)",
@@ -74,6 +87,9 @@ BORDER_FLOWS_SCHEMA = pa.DataFrameSchema(
         "category": pa.Column(str, pa.Check.str_length(min_value=2)),
         "period_type": pa.Column(str, pa.Check.isin(["fiscal_year", "calendar_year", "month"])),
         "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2})?$")),
+        "first_month": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
+        "last_month": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
+        "complete": pa.Column(bool),
         "value": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "rounding": pa.Column("int64", pa.Check.isin([1, 5, 10])),
         "suppressed": pa.Column(bool),
@@ -460,7 +476,7 @@ def border_flows(
         read_ircc_office_type(office_type),
         read_ircc_top25(top25),
     ]
-    table = pd.concat(frames, ignore_index=True)[BORDER_FLOWS_COLUMNS]
+    table = with_coverage(pd.concat(frames, ignore_index=True))[BORDER_FLOWS_COLUMNS]
     table["value"] = table["value"].astype("Int64")
     table["rounding"] = table["rounding"].astype("int64")
     table["suppressed"] = table["suppressed"].astype(bool)
@@ -472,6 +488,40 @@ def border_flows(
         kind="stable",
     ).reset_index(drop=True)
     return BORDER_FLOWS_SCHEMA.validate(table, lazy=True)
+
+
+def period_months(period_type: str, period: str) -> list[str]:
+    """The calendar months (YYYY-MM) a period spans: a month itself, a calendar year's January to
+    December, or a U.S. fiscal year's October (of the year before) to September."""
+    if period_type == "month":
+        return [period]
+    year = int(period)
+    start = f"{year - 1}-10" if period_type == "fiscal_year" else f"{year}-01"
+    return list(pd.period_range(start, periods=12, freq="M").strftime("%Y-%m"))
+
+
+def with_coverage(rows: pd.DataFrame) -> pd.DataFrame:
+    """Add first_month, last_month and complete to every row. A year's coverage is the months of
+    that year the same file publishes month by month (any area or category); a file with no
+    monthly values is taken to cover its years whole."""
+    published = rows[rows["period_type"] == "month"].groupby("source_file")["period"].agg(set)
+    first, last, complete = [], [], []
+    for source, period_type, period in zip(
+        rows["source_file"], rows["period_type"], rows["period"].astype(str), strict=True
+    ):
+        span = period_months(period_type, period)
+        months = published.get(source)
+        covered = span if period_type == "month" or not months else [m for m in span if m in months]
+        covered = covered or span  # a year with no monthly values at all: as published
+        first.append(covered[0])
+        last.append(covered[-1])
+        complete.append(len(covered) == len(span))
+    return rows.assign(first_month=first, last_month=last, complete=complete)
+
+
+def complete_only(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that cover their whole period (charts leave partial years out)."""
+    return rows[rows["complete"].astype(bool)]
 
 
 def series(
@@ -577,26 +627,44 @@ def publication(source_file: str) -> str:
     return next((name for key, name in PUBLICATIONS.items() if key in source_file), source_file)
 
 
+def _month_span(first: str, last: str) -> str:
+    start, end = pd.Period(first, freq="M"), pd.Period(last, freq="M")
+    if start == end:
+        return start.strftime("%B %Y")
+    if start.year == end.year:
+        return f"{start.strftime('%B')} to {end.strftime('%B %Y')}"
+    return f"{start.strftime('%B %Y')} to {end.strftime('%B %Y')}"
+
+
 def flows_dictionary() -> pd.DataFrame:
-    """Column and meaning, for the downloadable table."""
+    """Column and meaning, for the downloadable table, after a first line saying what one row is
+    and how to sum it."""
     return pd.DataFrame(
-        {"column": list(FLOWS_DICTIONARY), "meaning": list(FLOWS_DICTIONARY.values())}
-    )
+        {"column": ["(one row)", *FLOWS_DICTIONARY],
+         "meaning": [ROW_UNIT, *FLOWS_DICTIONARY.values()]}
+    )  # fmt: skip
 
 
 def flows_overview(flows: pd.DataFrame) -> pd.DataFrame:
     """What the tidy table holds, for readers: one row per measure and publication, with the
     years covered and the number of values."""
-    table = flows.assign(
-        publication=flows["source_file"].map(publication),
-        year=flows["period"].str[:4],
-    )
-    grouped = table.groupby(["measure", "direction", "publication"], sort=False)
-    out = grouped.agg(first=("year", "min"), last=("year", "max"), values=("value", "size"))
-    out = out.reset_index()
-    out["measure"] = out["measure"].map(MEASURE_WORDS)
-    out["direction"] = out["direction"].map(DIRECTION_WORDS)
-    out["years"] = out["first"] + "–" + out["last"]
+    years = flows[flows["period_type"] != "month"]
+    table = years.assign(publication=years["source_file"].map(publication))
+    out = []
+    for (measure, direction, pub), part in table.groupby(
+        ["measure", "direction", "publication"], sort=False
+    ):
+        prefix = "FY" if (part["period_type"] == "fiscal_year").all() else ""
+        partial = part[~part["complete"].astype(bool)].drop_duplicates("period")
+        text = f"{prefix}{part['period'].min()}–{prefix}{part['period'].max()}"
+        for r in partial.sort_values("period").itertuples():
+            text += f" ({prefix}{r.period}: {_month_span(r.first_month, r.last_month)} only)"
+        out.append({"measure": MEASURE_WORDS[measure], "direction": DIRECTION_WORDS[direction],
+                    "publication": pub, "years": text,
+                    "values": int(len(flows[(flows["measure"] == measure)
+                                           & (flows["direction"] == direction)
+                                           & (flows["source_file"].map(publication) == pub)]))})  # fmt: skip
+    out = pd.DataFrame(out)
     return out[["measure", "direction", "publication", "years", "values"]].rename(
         columns={
             "measure": "what is counted",

@@ -436,11 +436,13 @@ def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
     table = mark_invented(checkable, ["computed"], status_column="computed_status")
     table = table.assign(expected=table["comparison"] + " " + table["expected"])
     table = table[
-        ["claim", "article_quote", "interpretation", "expected", "computed", "basis", "verdict"]
-    ]
+        ["claim", "article_quote", "interpretation", "expected", "computed", "basis", "verdict",
+         "note"]
+    ]  # fmt: skip
     return table.rename(
-        columns={"article_quote": "the article's words", "interpretation": "read as"}
-    ).reset_index(drop=True)
+        columns={"article_quote": "the article's words", "interpretation": "read as",
+                 "note": "what else the check found"}
+    ).reset_index(drop=True)  # fmt: skip
 
 
 def not_checkable_table(verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -453,6 +455,22 @@ def not_checkable_table(verdicts: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- context data
+
+
+def context_figures_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Figures about the agreement itself (data/raw/context/stca_context_figures.csv), one row
+    each: what is counted, the period, the value as published (with its qualifier), its status,
+    who published it and when, and the address."""
+    rows = frame[frame["version"] == "current"]
+    value = [
+        (f"{q} " if q else "") + f"{v:,}"
+        for q, v in zip(rows["qualifier"], rows["value"], strict=True)
+    ]
+    return pd.DataFrame(
+        {"what is counted": rows["scope"], "period": rows["period"].str.replace("/", " to "),
+         "value": value, "status": rows["status"], "published by": rows["publisher"],
+         "date": rows["source_date"], "source": rows["source_url"], "note": rows["note"]}
+    ).reset_index(drop=True)  # fmt: skip
 
 
 def revisions_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -297,10 +297,13 @@ def build_index(reports: list[Report]) -> Path:
 
     entries = []
     for report in reports:
-        figures = []
+        figures, rows = [], {}
         if report.parameters.get("figures_dir"):
             folder = repo_path(report.parameters["figures_dir"])
             figures = [relative_to_root(p) for p in sorted(folder.glob("*.csv"))]
+            index = folder / "figures.json"
+            if index.exists():  # what one row of each chart's CSV is, and how to sum it
+                rows = {e["name"]: e.get("row", "") for e in json.loads(index.read_text("utf-8"))}
         entries.append(
             {
                 "name": report.name,
@@ -309,6 +312,10 @@ def build_index(reports: list[Report]) -> Path:
                 "html": report.html.name if report.html.exists() else None,
                 "html_full": report.html_full.name if report.html_full.exists() else None,
                 "figure_csvs": [os.path.relpath(repo_path(f), REPORTS) for f in figures],
+                "figure_rows": {
+                    os.path.relpath(repo_path(f), REPORTS): rows.get(Path(f).stem, "")
+                    for f in figures
+                },
                 "parameters": report.parameters,
                 "data": report.data,
             }

@@ -67,8 +67,8 @@ DATASETS = [  # (file in data/processed or data/raw, title, what one row is)
     (PROCESSED_DIR / "stca_cases.csv", "Cleaned cases", "one person screened under an STCA exception"),
     (PROCESSED_DIR / "rejected_rows.csv", "Rejected rows", "one row of the release not kept, with the reason and the raw values"),
     (PROCESSED_DIR / "claims_verdicts.csv", "Claims and verdicts", "one claim of the article, its check, basis and verdict"),
-    (PROCESSED_DIR / "border_flows.csv", "Official border figures", "one value from an official file, with the file and cell it came from"),
-    *[(path, f"Canada-side figures: {path.stem.replace('_', ' ')}", "one published figure with its source")
+    (PROCESSED_DIR / "border_flows.csv", "Official border figures", "one value from an official file, with the file and cell it came from; totals and their breakdowns are both rows, so keep one measure, source_file and period_type, then either area and category 'all' or one kind of breakdown, before summing; complete is false for a partial year"),
+    *[(path, f"Canada-side figures: {path.stem.replace('_', ' ')}", "one published figure with its source; keep version 'current' before summing (the other rows are earlier or other sources' values for the same period)")
       for path in sorted(CONTEXT_DIR.glob("*.csv"))],
 ]  # fmt: skip
 DATA_DIR_NAME = "data"
@@ -104,12 +104,20 @@ def dataset_href(name: str) -> str:
 
 # ---------------------------------------------------------------- key findings
 
+# What a finding's label says, by the weakest status of the values its sentence states.
 STATUS_WORDS = {
     "official": "official figures",
     "derived": "our arithmetic on official figures",
+    "reported": "our arithmetic on a news report's figure",
     "published": "stated in the article",
+    "assumption": "resting on our assumption",
+    "bound": "illustrative: stand-in values",
     "illustrative": "illustrative: stand-in values",
 }
+# The class name a label is drawn with (the stylesheet has one per group).
+STATUS_CLASS = {"official": "official", "derived": "derived", "reported": "derived",
+                "published": "published", "assumption": "illustrative", "bound": "illustrative",
+                "illustrative": "illustrative"}  # fmt: skip
 
 
 def _figure_titles(report: str) -> list[dict]:
@@ -119,62 +127,65 @@ def _figure_titles(report: str) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _chart_status(report: str, name: str) -> str:
-    import pandas as pd  # here, not at the top: the build's no-op check imports this module
-
-    data = pd.read_csv(FIGURES_DIR / report / f"{name}.csv")
-    statuses = set(data["status"])
-    if statuses & {"illustrative", "bound"}:
-        return "illustrative"
-    if statuses <= {"official"}:
-        return "official"
-    if statuses <= {"official", "derived", "reported"}:
-        return "derived"
-    return "published"
+def _chart_finding(report: str, name: str, text_after: str = "") -> dict | None:
+    """A finding from a chart's title, labelled with the status the chart gives its title (the
+    weakest of the values the title states; see figures.Chart.title_status)."""
+    for entry in _figure_titles(report):
+        if entry["name"] == name:
+            return {"text": entry["title"] + text_after, "statuses": [entry["title_status"]],
+                    "href": f"{report}.html"}  # fmt: skip
+    return None
 
 
 def key_findings(is_standin: bool) -> list[dict]:
     """One sentence each, with its status and the report it comes from. Built from chart titles
-    (which state only non-invented numbers, a tested property) and the claims verdicts."""
-    findings = []
-    for name in ("northern_border_by_sector", "both_directions_by_month"):
-        for entry in _figure_titles("both_directions"):
-            if entry["name"] == name:
-                findings.append(
-                    {"text": entry["title"], "status": _chart_status("both_directions", name),
-                     "href": "both_directions.html"}
-                )  # fmt: skip
+    (which state only non-invented numbers, a tested property) and the claims verdicts. Each
+    finding's label comes from the statuses of the values it states (`status.weakest`), never
+    from the finding's place on the page."""
+    from src.status import weakest
+
+    findings = [
+        _chart_finding("both_directions", "northern_border_by_sector"),
+        _chart_finding("both_directions", "both_directions_by_month"),
+    ]
     verdicts_path = PROCESSED_DIR / "claims_verdicts.csv"
     if verdicts_path.exists():
-        import pandas as pd
+        import pandas as pd  # here, not at the top: the build's no-op check imports this module
 
         verdicts = pd.read_csv(verdicts_path, keep_default_na=False).set_index("claim_id")
         if "canada_bound_surge" in verdicts.index:
             surge = verdicts.loc["canada_bound_surge"]
             held = surge["verdict"] == "supported"
+            base = (
+                "a news report's 2016 figure"
+                if surge["computed_status"] == "reported"
+                else "official figures"
+            )
             findings.append(
                 {"text": "In the first months of 2017, RCMP interceptions of asylum seekers crossing "
                  f"into Canada ran at {surge['computed']} times their 2016 monthly rate: the "
-                 f"article's 'skyrocketed' is {'borne out' if held else 'not borne out'} by "
-                 "official figures.",
-                 "status": "derived", "href": "claims.html"}
+                 f"article's 'skyrocketed' is {'borne out' if held else 'not borne out'}, on "
+                 f"{base} (see the claim's note on its scope).",
+                 "statuses": [surge["computed_status"]], "href": "claims.html"}
             )  # fmt: skip
         if "total_466" in verdicts.index:
             findings.append(
                 {"text": "The article reported 466 asylum seekers who came from Canada to U.S. land "
                  "ports under the agreement's exceptions since 2004, 55 of them Canadian citizens.",
-                 "status": "published", "href": "claims.html"}
+                 "statuses": ["published"], "href": "claims.html"}
             )  # fmt: skip
-    for entry in _figure_titles("figures_calendar"):
-        if entry["name"] == "cases_per_year":
-            findings.append(
-                {"text": entry["title"] + (" (the years are the article's; every other year's "
-                 "count in the chart is invented)" if is_standin else ""),
-                 "status": "published" if is_standin else "official",
-                 "href": "figures_calendar.html"}
-            )  # fmt: skip
+    findings.append(
+        _chart_finding(
+            "figures_calendar", "cases_per_year",
+            " (the years are the article's; every other year's count in the chart is invented)"
+            if is_standin else "",
+        )
+    )  # fmt: skip
+    findings = [f for f in findings if f is not None]
     for item in findings:
+        item["status"] = weakest(item.pop("statuses"))
         item["status_words"] = STATUS_WORDS[item["status"]]
+        item["status_class"] = STATUS_CLASS[item["status"]]
         if not item["text"].endswith((".", "!", "?")):
             item["text"] += "."
     return findings

@@ -317,10 +317,20 @@ def value_status() -> dict:
         "fiscal_year_ranking": "illustrative",
         "citizenship": {"Canada": "published", "*": "illustrative"},  # 55 Canadians
         "citizenship_2017": {"Cuba": "published", "*": "illustrative"},  # 3 Cubans so far in 2017
-        "citizenships_present": {"2016": "published", "*": "illustrative"},  # Ukrainian, Haitian
+        # Which citizenships a year holds, and how many, is invented; only that 2016 included
+        # Ukrainian and Haitian citizens is published.
+        "citizenships_present": "illustrative",
+        "citizenship_present_2016": {
+            "Ukraine": "published",
+            "Haiti": "published",
+            "*": "illustrative",
+        },
         "exception": "illustrative",  # no exception's count is published
         "exception_share": {"family_member+public_interest": "bound", "*": "illustrative"},
-        "exceptions_used": "published",  # every case used one of the four exceptions
+        # Which of the four exceptions occur is invented; only that no case used anything else is
+        # published (the article: people can claim "only" through one of four exceptions).
+        "exceptions_used": "illustrative",
+        "no_other_exception": "published",
         "expedited_removal": {"Yes": "bound", "*": "illustrative"},  # "more than 60"
         "first_screening_date": "bound",  # on or after 2004-12-29 (Federal Register)
     }

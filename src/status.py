@@ -6,11 +6,13 @@ Statuses:
   bound         the article (or the law) states a bound the value meets; the value itself is invented
   official      a government table or file (a real FOIA release is one)
   reported      a news report citing an official figure
-  derived       arithmetic on values of the statuses above
+  derived       our arithmetic on published or official values only
   illustrative  invented for the stand-in
   assumption    a choice of ours (the data cutoff, how the article's years are read)
 
-A value derived from anything `illustrative` or `bound` is `illustrative` (see `derive`).
+A value follows its weakest input (see `derive`): arithmetic on anything `illustrative` or `bound`
+is `illustrative`; otherwise arithmetic on a `reported` value is `reported` (our arithmetic on a
+news report's figure); only arithmetic on published or official values alone is `derived`.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ STATUS_MEANING = {
     "published": "stated in the article",
     "bound": "invented value within a bound the article states",
     "official": "from a government table or file",
-    "reported": "a news report citing an official figure",
-    "derived": "our arithmetic on published or official values",
+    "reported": "a news report citing an official figure, or our arithmetic on one",
+    "derived": "our arithmetic on published or official values only",
     "illustrative": "invented for the stand-in",
     "assumption": "a choice of ours",
 }
@@ -47,12 +49,54 @@ def check(status: str) -> str:
 
 
 def derive(statuses: Iterable[str]) -> str:
-    """Status of a value computed from values with `statuses`: `illustrative` if any input is
-    invented, otherwise `derived`."""
+    """Status of a value computed from values with `statuses`, the weakest input deciding:
+    `illustrative` if any input is invented, else `reported` if any input is a news report's
+    figure, else `derived` (published, official, derived or assumption inputs only)."""
     statuses = [check(s) for s in statuses]
     if not statuses:
         raise ValueError("derive() needs the statuses of at least one input")
-    return "illustrative" if any(s in INVENTED for s in statuses) else "derived"
+    if any(s in INVENTED for s in statuses):
+        return "illustrative"
+    return "reported" if "reported" in statuses else "derived"
+
+
+def weakest(statuses: Iterable[str]) -> str:
+    """The weakest of `statuses` as they stand (no arithmetic): the status a sentence or a
+    table takes when it states several values. ValueError on an empty list."""
+    statuses = [check(s) for s in statuses]
+    if not statuses:
+        raise ValueError("weakest() needs at least one status")
+    return min(statuses, key=STRENGTH.__getitem__)
+
+
+# From weakest to strongest: what a value stating several inputs falls back to.
+STRENGTH = {
+    "illustrative": 0, "bound": 1, "assumption": 2, "reported": 3, "derived": 4,
+    "published": 5, "official": 6,
+}  # fmt: skip
+
+
+def format_ratio(value: float) -> str:
+    """The one rounding rule for every ratio a reader sees: three significant figures, with
+    thousands separators (537.86 -> '538', 267.86 -> '268', 3.0657 -> '3.07', 2.108 -> '2.11').
+    Infinite -> '∞'."""
+    if value == float("inf"):
+        return "∞"
+    return f"{round_ratio(value):,.{max(0, 2 - _magnitude(value))}f}"
+
+
+def round_ratio(value: float) -> float:
+    """A ratio rounded by the rule of `format_ratio` (three significant figures), as a number
+    for the data files."""
+    if value in (0, float("inf")) or value != value:
+        return value
+    return round(float(value), 2 - _magnitude(value))
+
+
+def _magnitude(value: float) -> int:
+    import math
+
+    return int(math.floor(math.log10(abs(value)))) if value else 0
 
 
 def _lookup(table: str | Mapping[str, str], key: str, default: str) -> str:
@@ -117,8 +161,12 @@ class FoiaStatus:
         return self._get(f"citizenship_{int(year)}", country)
 
     def citizenships_present(self, year: int) -> str:
-        """Status of which citizenships appear in one year."""
+        """Status of which citizenships appear in one year, and how many (the computed list)."""
         return self._get("citizenships_present", str(int(year)))
+
+    def citizenship_present(self, country: str, year: int) -> str:
+        """Status of the fact that `country` appears among one year's citizenships."""
+        return self._get(f"citizenship_present_{int(year)}", country)
 
     def exception(self, exception: str) -> str:
         """Status of the count of people who used one exception."""
@@ -129,8 +177,12 @@ class FoiaStatus:
         return self._get("exception_share", "+".join(sorted(exceptions)))
 
     def exceptions_used(self) -> str:
-        """Status of the set of exceptions that appear."""
+        """Status of the set of exceptions that appear (the computed list)."""
         return self._get("exceptions_used")
+
+    def no_other_exception(self) -> str:
+        """Status of the fact that no case used an exception outside the four."""
+        return self._get("no_other_exception")
 
     def expedited_removal(self, value: str) -> str:
         """Status of the count with expedited removal 'Yes', 'No' or 'Not recorded'."""
@@ -139,6 +191,15 @@ class FoiaStatus:
     def first_screening_date(self) -> str:
         """Status of the earliest screening date."""
         return self._get("first_screening_date")
+
+    def source(self, status: str) -> str:
+        """The source a table names for a FOIA value of `status`: an invented value never names
+        a real publication."""
+        if check(status) in INVENTED:
+            return "invented for the stand-in (src/standin.py); no published source"
+        if self.is_standin:
+            return "VICE News (2017), reporting the USCIS FOIA release"
+        return f"USCIS FOIA release ({self.source_file or 'data/raw/foia'})"
 
     def label(self) -> str:
         """'stand-in' or 'real release'."""

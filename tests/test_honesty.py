@@ -193,12 +193,15 @@ def test_real_release_draws_nothing_invented(standin_cases, real, ctx):
 
 def test_comparison_is_like_for_like_and_ratios_carry_their_status(standin_cases, foia, ctx):
     data = figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
-    assert not data["measure"].str.contains("RCMP|intercept", case=False).any()
+    # RCMP interceptions are never a direction's count; they only narrow the land-port count
+    counts = data[data["kind"] == "count"]
+    assert not counts["measure"].str.startswith("RCMP").any()
     by = data.set_index(["period", "direction", "kind"])
     assert by.loc[("2013", figures.US_BOUND, "count"), "status"] == "illustrative"
-    ratios = data[data["kind"] == "ratio"].set_index("period")
-    assert ratios.loc["2013", "status"] == "illustrative"  # rests on the invented 2013 count
-    assert ratios.loc["January to March 2017", "status"] == "derived"
+    ratios = data[data["kind"].str.startswith("ratio")].set_index(["period", "kind"])
+    assert ratios.loc[("2013", "ratio"), "status"] == "illustrative"  # the invented 2013 count
+    assert ratios.loc[("January to March 2017", "ratio, low end"), "status"] == "derived"
+    assert ratios.loc[("January to March 2017", "ratio, high end"), "status"] == "derived"
     assert (
         by.loc[("January to March 2017", figures.CANADA_BOUND, "count"), "value"]
         == 925 + 1245 + 1595
@@ -265,7 +268,9 @@ def test_no_standin_verdict_reads_supported(standin_cases, foia):
     assert not on_standin["verdict"].isin([claims.SUPPORTED, claims.NOT_SUPPORTED]).any()
     by_id = verdicts.set_index("claim_id")
     assert by_id.loc["y2016_21", "verdict"] == claims.CONSISTENT
-    assert by_id.loc["canada_bound_surge", "basis"] == claims.BASIS_OFFICIAL
+    # its 2016 base is a news report's figure: the basis says so, never "official figures"
+    assert by_id.loc["canada_bound_surge", "basis"] == claims.BASIS_REPORTED
+    assert by_id.loc["canada_bound_surge", "computed_status"] == "reported"
     assert by_id.loc["canada_bound_surge", "verdict"] == claims.SUPPORTED
     assert by_id.loc["y2008_over_100", "computed_status"] == "bound"
     assert set(verdicts["verdict"]) <= set(claims.VERDICTS)
