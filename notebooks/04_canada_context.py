@@ -49,8 +49,11 @@ charts = []
 # quotes it. In early 2017 it is IRCC's count of claims at Canada's land ports, set against the
 # article's U.S.-bound count for the year so far; where that period ends is our assumption.
 # People the RCMP intercepted between ports crossed without asking at a port, so they are not
-# compared here (they are in the next chart). A ratio resting on an invented count is itself
-# invented, and is marked so.
+# compared here (they are in the next chart). The 2017 comparison is still not exact: IRCC says
+# its land-port counts include claimants the RCMP intercepted and brought to a port. Taking every
+# RCMP interception of those months away gives the low end, so the ratio is given as a range and
+# the title states only its low end. A ratio resting on an invented count is itself invented, and
+# is marked so.
 
 # %%
 table = figures.comparison_table(cases, ctx, period_end, foia)

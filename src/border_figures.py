@@ -99,9 +99,10 @@ def sector_table(flows: pd.DataFrame, first: int = 2000, last: int = 2024) -> pd
     rows = rows[rows["period"].astype(int).between(first, last)]
     totals = rows[rows["area"] == "all"].set_index("period")["value"]
     sectors = rows[rows["area"] != "all"]
-    table = sectors[["period", "area", "value", "rounding", "status", "source_location"]].rename(
-        columns={"period": "fiscal_year", "area": "sector", "value": "apprehensions"}
-    )
+    table = sectors[
+        ["period", "first_month", "last_month", "area", "value", "rounding", "status",
+         "source_location"]
+    ].rename(columns={"period": "fiscal_year", "area": "sector", "value": "apprehensions"})  # fmt: skip
     table["region_total"] = table["fiscal_year"].map(totals).astype("Int64")
     table["on_canada_border"] = table["sector"] != LIVERMORE
     return table.sort_values(["fiscal_year", "sector"]).reset_index(drop=True)
@@ -310,6 +311,9 @@ def citizenship_table(
     table = pd.DataFrame(
         out, columns=["fiscal_year", "citizenship", "apprehensions", "status", "region_total"]
     )
+    months = rows.drop_duplicates("period").set_index("period")
+    table.insert(1, "first_month", table["fiscal_year"].map(months["first_month"]))
+    table.insert(2, "last_month", table["fiscal_year"].map(months["last_month"]))
     table["rounding"] = 10
     table["share"] = (table["apprehensions"] / table["region_total"]).round(3)
     table["share_status"] = "derived"
@@ -381,8 +385,9 @@ def office_table(flows: pd.DataFrame, first: int = 2015, last: int = 2023) -> pd
     totals = rows[rows["category"] == "office type: all"].set_index("period")["value"]
     rows = rows[rows["category"] != "office type: all"]
     table = rows.assign(office_type=rows["category"].str.removeprefix("office type: "))[
-        ["period", "office_type", "value", "suppressed", "rounding", "status", "source_location"]
-    ].rename(columns={"period": "year", "value": "claims"})
+        ["period", "first_month", "last_month", "office_type", "value", "suppressed", "rounding",
+         "status", "source_location"]
+    ].rename(columns={"period": "year", "value": "claims"})  # fmt: skip
     table["year_total"] = table["year"].map(totals).astype("Int64")
     return table.sort_values(["year", "office_type"]).reset_index(drop=True)
 

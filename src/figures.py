@@ -565,6 +565,7 @@ def chart_expedited_removal(data: pd.DataFrame) -> Chart:
 # ---------------------------------------------------------------- 5. both directions, like for like
 
 US_BOUND = "Canada to U.S."
+LAND_PORT_WORDS = "asylum claims at Canada's land ports of entry"
 CANADA_BOUND = "U.S. to Canada"
 
 
@@ -606,13 +607,13 @@ def comparison_table(
          "value": metrics.count_between(cases, f"{end.year}-01-01", end.strftime("%Y-%m-%d")),
          "qualifier": "", "status": us_2017, "source": foia_status.source(us_2017)},
         {"period": period_2017, "direction": CANADA_BOUND,
-         "measure": "asylum claims at Canada's land ports of entry (IRCC; includes claimants the "
-         "RCMP intercepted between ports and brought to a port)",
+         "measure": f"{LAND_PORT_WORDS} (IRCC; includes claimants the RCMP intercepted between "
+         "ports and brought to a port)",
          "kind": "count", "value": int(land["value"].sum()), "qualifier": "",
          "status": land_status, "source": land["source_url"].iloc[0]},
         {"period": period_2017, "direction": CANADA_BOUND,
-         "measure": "the same claims less every RCMP interception of those months (the fewest "
-         "that can have been made by people who came to a port themselves)",
+         "measure": f"{LAND_PORT_WORDS} less every RCMP interception of those months (the "
+         "fewest that can have been made by people who came to a port themselves)",
          "kind": "count, low end", "value": max(int(land["value"].sum() - rcmp["value"].sum()), 0),
          "qualifier": "at least", "status": derive([*land["status"], *rcmp["status"]]),
          "source": "our arithmetic on IRCC's land-port claims and RCMP interceptions "
@@ -638,6 +639,9 @@ def comparison_table(
             )  # fmt: skip
     data = pd.DataFrame(rows)
     data["value"] = pd.Series([r["value"] for r in rows], dtype=object)  # counts stay integers
+    # IRCC rounds each land-port month to 5: the counts built on them say so where drawn
+    data["rounding"] = data["measure"].map(lambda m: 5 if LAND_PORT_WORDS in m else 1)
+    data.loc[data["kind"].str.startswith("ratio"), "rounding"] = 1
     data["period_note"] = data["period"].map(
         {
             "2013": "calendar year",
@@ -705,6 +709,8 @@ def chart_comparison(data: pd.DataFrame) -> Chart:
         for patch, period in zip(container.patches, periods, strict=True):
             row = subset.loc[period]
             text = f"{'more than ' if row['qualifier'] == 'more than' else ''}{row['value']:,}"
+            if row["rounding"] > 1:
+                text = f"about {text} (rounded to {row['rounding']})"
             if row["status"] in INVENTED:
                 text += " (invented)"
             if direction == CANADA_BOUND and period in low_counts.index:

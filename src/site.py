@@ -137,6 +137,27 @@ def _chart_finding(report: str, name: str, text_after: str = "") -> dict | None:
     return None
 
 
+def _southbound_finding() -> dict | None:
+    """IRCC's count of southbound people who had claimed asylum in Canada, beside the Border
+    Patrol findings (data/raw/context/stca_context_figures.csv). Its share is our arithmetic."""
+    from src import context
+
+    rows = context.current(context.load_context("stca_context")).set_index("measure")
+    if "southbound_apprehensions_prior_refugee_claim" not in rows.index:
+        return None
+    total = rows.loc["southbound_apprehensions"]
+    prior = rows.loc["southbound_apprehensions_prior_refugee_claim"]
+    return {
+        "text": "Of the people apprehended going south across the border from July to September "
+        f"2023, IRCC counted about {prior['value']:,} of {total['value']:,} "
+        f"({prior['value'] / total['value']:.0%}) who had made a refugee claim in Canada before: "
+        "the only official figure found on asylum seekers going from Canada to the U.S. after 2017",
+        "source": {"url": total["source_url"], "text": "IRCC briefing, February 2024"},
+        "statuses": [prior["status"], total["status"], "derived"],
+        "href": "both_directions.html",
+    }
+
+
 def key_findings(is_standin: bool) -> list[dict]:
     """One sentence each, with its status and the report it comes from. Built from chart titles
     (which state only non-invented numbers, a tested property) and the claims verdicts. Each
@@ -148,6 +169,7 @@ def key_findings(is_standin: bool) -> list[dict]:
         _chart_finding("both_directions", "northern_border_by_sector"),
         _chart_finding("both_directions", "both_directions_by_month"),
     ]
+    findings.append(_southbound_finding())
     verdicts_path = PROCESSED_DIR / "claims_verdicts.csv"
     if verdicts_path.exists():
         import pandas as pd  # here, not at the top: the build's no-op check imports this module
@@ -183,6 +205,7 @@ def key_findings(is_standin: bool) -> list[dict]:
     )  # fmt: skip
     findings = [f for f in findings if f is not None]
     for item in findings:
+        item.setdefault("source", None)
         item["status"] = weakest(item.pop("statuses"))
         item["status_words"] = STATUS_WORDS[item["status"]]
         item["status_class"] = STATUS_CLASS[item["status"]]
