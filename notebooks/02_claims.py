@@ -15,9 +15,10 @@
 # the claim in our words, the article's own words, how we read any vague word, and the check.
 # Each verdict says what it rests on. While the data is the labelled stand-in, a claim whose
 # figure was built into the stand-in can only be *consistent by construction*, and a claim
-# resting on an invented value is *not checkable on the stand-in*; only claims resting on official
-# figures (or on the real release) are marked supported or not supported. Claims no data can test
-# are listed at the end, with the reason.
+# resting on an invented value is *not checkable on the stand-in*; only claims resting on real
+# figures (official ones, a news report's, the official record of the law, or the real release)
+# are marked supported or not supported, and the basis says which, the weakest input deciding.
+# Claims no data can test are listed at the end, with the reason.
 
 # %% [markdown] tags=["analyst"]
 # **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,

@@ -124,12 +124,12 @@ def chart_northern_sectors(table: pd.DataFrame) -> Chart:
     colours = dict(zip(order, [ACCENT, *shades, "#ffffff"], strict=False))
     bottom = pd.Series(0.0, index=wide.index)
     for sector in order:
-        values = wide[sector]  # a sector a year does not list is drawn as no bar, not as 0
+        values = wide[sector].dropna()  # a sector a year does not list draws no bar, not a 0
         livermore = sector == LIVERMORE
-        ax.bar(wide.index, values.fillna(0), bottom=bottom, width=0.8, label=LIVERMORE_LABEL if livermore else sector,
-               color=colours[sector], edgecolor="#555555" if livermore else None,
-               hatch="///" if livermore else None)  # fmt: skip
-        bottom += values.fillna(0)
+        ax.bar(values.index, values, bottom=bottom[values.index], width=0.8,
+               label=LIVERMORE_LABEL if livermore else sector, color=colours[sector],
+               edgecolor="#555555" if livermore else None, hatch="///" if livermore else None)  # fmt: skip
+        bottom[values.index] += values
     last, before = totals.index[-1], str(int(totals.index[-1]) - 2)
     for year in (before, last):
         ax.annotate(f"about {totals[year]:,.0f}", (year, totals[year]), xytext=(0, 3),

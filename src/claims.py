@@ -377,6 +377,13 @@ def load_ledger(path: Path = LEDGER) -> pd.DataFrame:
 URL_IN_TEXT = re.compile(r"https?://")
 
 
+def _fmt_expected(value) -> str:
+    """Display text of a ledger's expected value, as the ledger writes it (not a ratio)."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
+
+
 def _fmt(value) -> str:
     """Display text of a computed value; every ratio by the one rule of status.format_ratio."""
     if isinstance(value, Range):
@@ -462,7 +469,7 @@ def evaluate_claims(
                     )
                 )
             out.update(
-                expected=_fmt(expected),
+                expected=_fmt_expected(expected),
                 computed=shown,
                 computed_status=inputs[0] if len(inputs) == 1 else derive(inputs),
                 basis=basis,

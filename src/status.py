@@ -196,7 +196,7 @@ class FoiaStatus:
         """The source a table names for a FOIA value of `status`: an invented value never names
         a real publication."""
         if check(status) in INVENTED:
-            return "invented for the stand-in (src/standin.py); no published source"
+            return "invented for the stand-in; no published source"
         if self.is_standin:
             return "VICE News (2017), reporting the USCIS FOIA release"
         return f"USCIS FOIA release ({self.source_file or 'data/raw/foia'})"

@@ -260,3 +260,15 @@ def test_every_ratio_on_every_page_uses_one_rounding_rule(built_repo):
         repo / "data" / "processed" / "claims_verdicts.csv", keep_default_na=False
     )
     assert "between 268 and 538" in set(verdicts["computed"])
+
+
+ARITHMETIC = re.compile(r"\s=\s|->|\bdifference\b|\bthe change is\b|\d\s\+\s\d")
+
+
+def test_every_note_with_our_arithmetic_says_so():
+    """A context note that adds, subtracts or attributes a change is our arithmetic and says so."""
+    for key in context.CONTEXT_FILES:
+        frame = context.load_context(key)
+        for note in frame["note"].dropna():
+            if ARITHMETIC.search(note):
+                assert "our arithmetic" in note, f"{context.CONTEXT_FILES[key]}: {note!r}"

@@ -328,11 +328,16 @@ def test_real_release_dropped_in_replaces_the_standin(built_repo, tmp_path):
         assert 'class="standin-notice"' not in (repo / "reports" / page).read_text(), page
     figures_index = (repo / "reports" / "figures" / "figures_calendar" / "figures.json").read_text()
     assert "illustrative" not in figures_index and "STAND-IN" not in figures_index
-    # the same ledger gives real verdicts: every checked claim rests on the release or on official
-    # figures, and none reads "consistent (by construction)"
+    # the same ledger gives real verdicts: every checked claim rests on the release, on official
+    # figures, on a news report's figure (the 2016 RCMP base) or on the official record of the
+    # law, and none reads "consistent (by construction)"
     verdicts = pd.read_csv(repo / "data" / "processed" / "claims_verdicts.csv")
     checked = verdicts[verdicts["basis"] != "no data can test it"]
-    assert set(checked["basis"]) == {"real release", "official figures"}
+    assert set(checked["basis"]) == {
+        "real release", "official figures", "a news report's figure (with official figures)",
+        "the official record (law and regulation)",
+    }  # fmt: skip
+    assert (checked["basis"] == "real release").sum() >= 15
     assert set(checked["verdict"]) == {"supported", "not checkable"}
     assert set(checked.loc[checked["verdict"] == "not checkable", "basis"]) == {"official figures"}
     for csv in (repo / "reports" / "figures").glob("*/*.csv"):
