@@ -62,6 +62,14 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def flows() -> pd.DataFrame:
+    """The official border table, read once per session (about 7 s: the CBP PDF)."""
+    from src import official
+
+    return official.border_flows()
+
+
+@pytest.fixture(scope="session")
 def standin_result():
     """The stand-in cleaned with default settings (checksums verified)."""
     return clean_foia(STANDIN)

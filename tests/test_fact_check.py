@@ -30,11 +30,6 @@ REAL_PUBLICATIONS = re.compile(r"VICE|USCIS|IRCC|CBP|DHS|CTV|Star|canada\.ca|vic
 
 
 @pytest.fixture(scope="module")
-def flows():
-    return official.border_flows()
-
-
-@pytest.fixture(scope="module")
 def foia():
     return FoiaStatus(is_standin=True, value_status=data_status(STANDIN).sidecar["value_status"])
 

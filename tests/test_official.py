@@ -11,11 +11,6 @@ import pytest
 from src import context, official
 
 
-@pytest.fixture(scope="module")
-def flows():
-    return official.border_flows()
-
-
 def value(flows, measure, period_type, period, source, area="all", category="all"):
     return int(official.series(flows, measure, period_type, source, area, category).loc[period])
 
