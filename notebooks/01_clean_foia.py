@@ -31,7 +31,7 @@
 raw_path = "data/raw/foia"  # a file, or a folder: the real release beside the stand-in wins
 processed_dir = "data/processed"
 period_end = "2017-03-31"  # last date the release covers; later dates are rejected
-strict = False  # True: anything listed under "To review" below stops the build
+strict = True  # anything listed under "To review" (and any unexplained cell) stops the build
 date_order = None  # "mdy" or "dmy" for N/N/YYYY dates when no value settles the order
 
 # %%
@@ -57,6 +57,21 @@ page.show_source(summary)
 # %%
 page.show_table(page.row_accounting_table(summary), "Every row of the file, by kind")
 page.show_balance(summary)
+
+# %% [markdown]
+# ## Every cell accounted for
+#
+# Each non-empty cell of every sheet is a field of a kept person, a cell of a rejected row, or
+# structure a person would recognise (a title, a header, a format hint, a "Data as of" or source
+# line, a note, a total, a table of counts). Anything else is unexplained: it stops a strict run,
+# and the status above says so.
+
+# %%
+page.show_table(page.cell_accounting_table(summary), "Every non-empty cell of the file, by kind")
+page.show_cell_balance(summary)
+structure = page.structure_table(summary)
+page.show_table(structure, "Rows read as structure, with their cells", max_rows=len(structure))
+page.show_table(page.unexplained_table(summary), "Cells the cleaner could not place")
 
 # %%
 page.show_table(page.sheets_table(summary), "What each sheet held")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from src import cells as cell_ledger
 from src import parsers
 from src.helpers import (
     PROCESSED_DIR,
@@ -40,8 +41,8 @@ from src.helpers import (
     verify_manifest,
 )
 from src.schema import OUTPUT_COLUMNS, validate_cases
-from src.summary import CleaningSummary, Period, RowAccounting
-from src.workbook import EPOCH_1900, WorkbookFacts, column_index, inspect_xlsx
+from src.summary import CellAccounting, CleaningSummary, Period, RowAccounting
+from src.workbook import EPOCH_1900, WorkbookFacts, column_index, fill_merged, inspect_xlsx
 
 STCA_START = pd.Timestamp("2004-12-29")  # the agreement took effect on 29 December 2004
 HEADER_SCAN_ROWS = 40
@@ -136,7 +137,11 @@ def read_tables(path: str | Path) -> tuple[list[RawTable], dict]:
             workbook = inspect_xlsx(path)
         except (KeyError, OSError, ValueError) as exc:  # a zip that is not a workbook
             raise CleaningError(f"{path}: cannot read as an Excel workbook: {exc}") from exc
-        return _read_workbook(path), {"format": "xlsx", "workbook": workbook}
+        tables = [
+            RawTable(t.sheet, fill_merged(t.grid, workbook.merged.get(t.sheet, [])), t.first_row)
+            for t in _read_workbook(path)
+        ]  # a merged range's value fills every cell of it
+        return tables, {"format": "xlsx", "workbook": workbook}
     if suffix in WORKBOOK_SUFFIXES:
         return _read_workbook(path), {"format": suffix.lstrip("."), "workbook": WorkbookFacts()}
     if suffix in TEXT_SUFFIXES:
@@ -340,13 +345,16 @@ NUMERIC_FIELDS = ("case_id", "screening_date", "fiscal_year")
 def classify_rows(
     body: pd.DataFrame, cleaned: dict | None = None, header: Header | None = None
 ) -> pd.Series:
-    """Label each body row 'blank', 'total', 'header', 'note', 'suspect' or 'data', column-wise.
+    """Label each body row 'blank', 'total', 'header', 'note', 'format hint', 'lone number',
+    'suspect' or 'data', column-wise.
 
     total: a cell reads Total, Grand Total, Subtotal, Sum, 'Total for FY 2010', 'Count of ...'.
     header: a repeated header row (two or more cells are field names). note: a single filled cell
-    holding a phrase of three or more words (footnotes, source lines). suspect: a row with only a
-    label and a number outside the numeric fields (a count under the table). Everything else with
-    any content is a data row, even if most of it is redacted.
+    holding a phrase of three or more words, or a line that opens like a note ('Data as of',
+    'Source:', 'Prepared by', 'Note:', '*'). format hint: every filled cell reads like '(text)' or
+    '(MM/DD/YYYY)'. lone number: a single filled cell holding only a number. suspect: a row with
+    only a label and a number outside the numeric fields (a count under the table). Everything
+    else with any content is a data row, even if most of it is redacted.
     """
     cells = {col: parsers.per_distinct(parsers.clean_cells, body[col]) for col in body.columns}
     if cleaned is not None:
@@ -369,6 +377,27 @@ def classify_rows(
             lone = lone + " " + text[single].fillna("")
         words[single] = lone.str.count(r"\S+")
     note = single & (words >= 3)
+    lone_number = pd.Series(False, index=body.index)
+    hints = pd.Series(0, index=body.index)
+    for text in cells.values():
+        stripped = text.str.strip()
+        if single.any():
+            lone = stripped[single]
+            note[single] |= (
+                lone.str.match(cell_ledger.NOTE_LINE.pattern, case=False).fillna(False).astype(bool)
+            )
+            lone_number[single] |= (
+                lone.str.replace(" ", "")
+                .str.fullmatch(cell_ledger.LONE_NUMBER.pattern)
+                .fillna(False)
+                .astype(bool)
+            )
+        hints += (
+            stripped.str.fullmatch(cell_ledger.FORMAT_HINT.pattern, case=False)
+            .fillna(False)
+            .astype(int)
+        )
+    format_hint = (count >= 1) & (hints == count)
     suspect = pd.Series(False, index=body.index)
     pair = count == 2
     if header is not None and pair.any():
@@ -380,6 +409,8 @@ def classify_rows(
     kinds = pd.Series("data", index=body.index, dtype="str")
     kinds[note] = "note"
     kinds[suspect] = "suspect"
+    kinds[lone_number] = "lone number"
+    kinds[format_hint] = "format hint"
     kinds[named >= 2] = "header"
     kinds[total] = "total"
     kinds[count == 0] = "blank"
@@ -489,6 +520,46 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
         if col not in field_of and (n := cleaned[col][is_data_row].notna().sum())
     ]
 
+    # The cell ledger: data rows' cells are counted per record (fields, or unplaced); every
+    # other filled row is structure, listed with its cells.
+    filled = pd.DataFrame({col: cleaned[col].notna() for col in body.columns}, index=body.index)
+    mapped = [c for c in body.columns if c in field_of]
+    other = [c for c in body.columns if c not in field_of]
+    records["cells_mapped"] = filled.loc[data.index, mapped].sum(axis=1).astype("int64")
+    records["cells_other"] = (
+        filled.loc[data.index, other].sum(axis=1).astype("int64") if other else 0
+    )
+    records["other_cells"] = ""
+    if other:
+        with_other = records.index[records["cells_other"] > 0]
+        for idx in with_other:
+            cols = [c for c in other if filled.at[idx, c]]
+            records.at[idx, "other_cells"] = "; ".join(
+                f"{cell_ledger.column_letters(c)}{int(body_rows.loc[idx])} "
+                f"({header.labels.get(c, 'no header')}): {str(cleaned[c].loc[idx])[:60]}"
+                for c in cols
+            )
+    top = table.grid.iloc[:start]
+    structure_cells, structure = cell_ledger.rows_as_structure(
+        top.iloc[: header.row_index], table.sheet, table.first_row
+    )
+    head_cells, head_rows = cell_ledger.rows_as_structure(
+        top.iloc[header.row_index :], table.sheet, table.first_row + header.row_index, "header"
+    )
+    structure_cells += head_cells
+    structure += head_rows
+    words = {"header": "repeated header", "total": "total", "format hint": "format hint",
+             "lone number": "lone number"}  # fmt: skip
+    for idx in kinds.index[kinds.isin([*words, "note"])]:
+        columns = [int(c) for c in body.columns if filled.at[idx, c]]
+        text = " | ".join(str(cleaned[c].loc[idx]) for c in columns)
+        kind = words.get(kinds.loc[idx]) or cell_ledger.line_kind(text, "note")
+        structure.append(
+            cell_ledger.entry(table.sheet, int(body_rows.loc[idx]), columns, kind, text)
+        )
+        structure_cells += len(columns)
+    cells_read = int(cell_ledger.filled(top).to_numpy().sum() + filled.to_numpy().sum())
+
     is_data = (kinds == "data").astype(int)
     cumulative = is_data.cumsum()
     totals = []
@@ -521,9 +592,10 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
         "header_rows": header.height + int((kinds == "header").sum()),
         "blank_rows": int((kinds == "blank").sum()),
         "total_rows": int((kinds == "total").sum()),
-        "note_rows": int((kinds == "note").sum()),
+        "note_rows": int(kinds.isin(["note", "format hint", "lone number"]).sum()),
         "data_rows_read": int(is_data_row.sum()),
     }
+    ledger = {"read": cells_read, "structure": structure_cells, "entries": structure}
     notes = [
         {
             "sheet": table.sheet,
@@ -532,7 +604,7 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
         }
         for i in kinds.index[kinds == "note"]
     ]
-    return records, counts, totals, notes, unknown, unmapped
+    return records, counts, totals, notes, unknown, unmapped, ledger
 
 
 MAX_VALUE_SHOWN = 200  # longer raw values are shortened in the summary (the raw file keeps them)
@@ -554,17 +626,24 @@ def build_cases(
     records: pd.DataFrame,
     period_end: pd.Timestamp,
     epoch: pd.Timestamp = EPOCH_1900,
-    date_order: str = "mdy",
-) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Parse raw field columns into the output table; return (cases, rejected, details).
+    date_order: str | dict[str, str] = "mdy",
+) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.Series]:
+    """Parse raw field columns into the output table; return (cases, rejected, details, kept),
+    kept being True for each record that became a case.
 
     epoch: day zero of serial-number dates (the workbook's date system); date_order: how N/N/YYYY
-    text dates are read ('mdy' or 'dmy', settled by the caller from the values)."""
+    text dates are read ('mdy' or 'dmy', or one per sheet name, settled by the caller from each
+    sheet's values)."""
     each = parsers.per_distinct
-    dates = each(
-        lambda s: parsers.parse_dates(s, epoch=epoch, date_order=date_order),
-        records["raw_screening_date"],
-    )
+    orders = date_order if isinstance(date_order, dict) else {}
+    dates = pd.Series(pd.NaT, index=records.index, dtype="datetime64[us]")
+    for sheet, part in records.groupby("source_sheet", sort=False):
+        order = orders.get(sheet, date_order if isinstance(date_order, str) else "mdy")
+        dates.loc[part.index] = each(
+            lambda s, order=order: parsers.parse_dates(s, epoch=epoch, date_order=order),
+            part["raw_screening_date"],
+        )
+    had_time = each(lambda s: parsers.date_text(s)[1], records["raw_screening_date"])
     date_text = each(parsers.blank_redactions, records["raw_screening_date"])
     bad_date = date_text.notna() & dates.isna()
 
@@ -683,6 +762,7 @@ def build_cases(
                 }
             )
     details = {
+        "time_dropped": int((had_time & dates.notna() & kept).sum()),
         "generated_case_ids": int((generated & kept).sum()),
         "case_id_variants": [{"kept": a, "duplicate_written_as": b} for a, b in variants],
         "sheet_year_mismatches": mismatches,
@@ -696,7 +776,7 @@ def build_cases(
             "screening_date": _unrecognized_list(records["raw_screening_date"], bad_date & kept),
         },
     }
-    return cases, rejected, details
+    return cases, rejected, details, kept
 
 
 COUNT_LABELS = re.compile(
@@ -724,40 +804,77 @@ def aggregate_column(table: RawTable, header: Header) -> int | None:
     return None
 
 
-def _date_order(records: pd.DataFrame, labels: set[str], path: Path, requested: str | None) -> str:
-    """How N/N/YYYY dates in the file are read: settled by the values (a first number above 12
-    means day first, a second above 12 month first), else by `requested`; an error when the
-    values disagree or nothing settles it."""
-    raw = records["raw_screening_date"]
-    if requested is not None:
-        if requested not in ("mdy", "dmy"):
-            raise CleaningError(f"date_order must be 'mdy' or 'dmy', got {requested!r}")
-        return requested
-    if not parsers.has_slash_dates(raw.drop_duplicates()):
-        return "mdy"  # no N/N/YYYY dates: the order does not matter
-    day_first, month_first = parsers.per_distinct(parsers.slash_date_orders, raw)
-    column = ", ".join(repr(c) for c in sorted(labels)) or "the date column"
-
-    def example(mask):
-        row = records[mask].iloc[0]
-        where = _where(path, row["source_sheet"] or None, int(row["source_row"]))
-        return f"{where.split(', ', 1)[1]}: {row['raw_screening_date']!r}"
-
-    if day_first.any() and month_first.any():
-        raise CleaningError(
-            f"{path}, column {column}: text dates are written both day first ({example(day_first)})"
-            f" and month first ({example(month_first)}); a column must use one order. Correct "
-            "the dates in the file."
-        )
-    if day_first.any():
-        return "dmy"
-    if month_first.any():
-        return "mdy"
-    raise CleaningError(
-        f"{path}, column {column}: text dates such as {raw.dropna().iloc[0]!r} could be read "
-        "day/month or month/day, and no value settles it (none has a number above 12). Set the "
-        "cleaning parameter date_order to 'dmy' (day first) or 'mdy' (month first)."
+def _order_from_fiscal_years(part: pd.DataFrame) -> str | None:
+    """The one date order under which every N/N/YYYY date of a sheet falls in the fiscal year the
+    sheet states for it (its name, or the row's fiscal-year cell); None when the sheet states no
+    year, or both orders or neither fit."""
+    stated = parsers.parse_fiscal_year(part["raw_fiscal_year"]).fillna(
+        pd.to_numeric(part["sheet_fiscal_year"], errors="coerce").astype("Int64")
     )
+    text = parsers.date_text(part["raw_screening_date"])[0]
+    slash = text.str.fullmatch(parsers.SLASH_DATE_RE).fillna(False).astype(bool)
+    slash &= stated.notna()
+    if not slash.any():
+        return None
+    fits = []
+    for order in ("mdy", "dmy"):
+        dates = parsers.parse_dates(part.loc[slash, "raw_screening_date"], date_order=order)
+        if (parsers.fiscal_year(dates) == stated[slash]).fillna(False).all():
+            fits.append(order)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _date_order(
+    records: pd.DataFrame, labels: set[str], path: Path, requested: str | None
+) -> dict[str, str]:
+    """How N/N/YYYY dates are read on each sheet (sheet name -> 'mdy' or 'dmy'; '' for a CSV),
+    settled by that sheet's own values (a first number above 12 means day first, a second
+    above 12 month first) or, when none does, by the fiscal year the sheet states (only one order
+    puts every date in it); never by another sheet's. `requested` (the date_order parameter)
+    settles every sheet. An error when a sheet's values disagree, or when a sheet has N/N/YYYY
+    dates and nothing settles them."""
+    if requested is not None and requested not in ("mdy", "dmy"):
+        raise CleaningError(f"date_order must be 'mdy' or 'dmy', got {requested!r}")
+    column = ", ".join(repr(c) for c in sorted(labels)) or "the date column"
+    orders = {}
+    for sheet, part in records.groupby("source_sheet", sort=False):
+        raw = part["raw_screening_date"]
+        if requested is not None:
+            orders[sheet] = requested
+            continue
+        if not parsers.has_slash_dates(raw.drop_duplicates()):
+            orders[sheet] = "mdy"  # no N/N/YYYY dates here: the order does not matter
+            continue
+        day_first, month_first = parsers.per_distinct(parsers.slash_date_orders, raw)
+        where = _where(path, sheet or None)
+
+        def example(mask, part=part):
+            row = part[mask].iloc[0]
+            return f"row {int(row['source_row'])}: {row['raw_screening_date']!r}"
+
+        if day_first.any() and month_first.any():
+            raise CleaningError(
+                f"{where}, column {column}: text dates are written both day first "
+                f"({example(day_first)}) and month first ({example(month_first)}); a sheet must "
+                "use one order. Correct the dates in the file."
+            )
+        if day_first.any() or month_first.any():
+            orders[sheet] = "dmy" if day_first.any() else "mdy"
+            continue
+        by_year = _order_from_fiscal_years(part)
+        if by_year is not None:
+            orders[sheet] = by_year
+            continue
+        ambiguous = raw[
+            parsers.date_text(raw)[0].str.fullmatch(parsers.SLASH_DATE_RE).fillna(False)
+        ]
+        raise CleaningError(
+            f"{where}, column {column}: text dates such as {ambiguous.iloc[0]!r} could be read "
+            "day/month or month/day, and no value on this sheet settles it (none has a number "
+            "above 12; another sheet's order is never borrowed). Set the cleaning parameter "
+            "date_order to 'dmy' (day first) or 'mdy' (month first)."
+        )
+    return orders
 
 
 def _check_manifest_covers(path: Path, manifest_dir: Path) -> None:
@@ -788,18 +905,25 @@ class ReadRelease:
     row_counts: dict[str, int]
     skipped_rows: int
     date_labels: set[str]
+    cells_read: int = 0
+    structure_cells: int = 0
+    structure: list[dict] | None = None
+    unexplained: list[dict] | None = None  # cells of sheets the cleaner cannot place
+    unexplained_cells: int = 0
 
 
 @dataclass
 class Reconciled:
     """The records made into cases and rejected rows, checked against the stated totals."""
 
-    date_order: str
+    date_order: dict[str, str]  # sheet -> 'mdy' or 'dmy'
     cases: pd.DataFrame
     rejected: pd.DataFrame
     details: dict
     total_checks: list[dict]
     rows: RowAccounting
+    cells: CellAccounting
+    unexplained: list[dict]
 
     @property
     def bad_totals(self) -> list[dict]:
@@ -821,22 +945,44 @@ def read_release(path: Path) -> ReadRelease:
     skipped_rows = 0
     table_fields: dict[str, tuple[RawTable, Header]] = {}
     date_labels: set[str] = set()
+    ledger = {"read": 0, "structure": 0, "entries": [], "unexplained": [], "unexplained_cells": 0}
+
+    def set_aside(table: RawTable, kind: str | None) -> None:
+        """A sheet with no table of people: its cells are structure of `kind`, or unexplained."""
+        default = {"notes sheet": "note", "table of counts": "row"}.get(kind or "", "title")
+        cells, entries = cell_ledger.rows_as_structure(
+            table.grid, table.sheet, table.first_row, default=default
+        )
+        ledger["read"] += cells
+        if kind is None:
+            ledger["unexplained_cells"] += cells
+            ledger["unexplained"] += [{**e, "why": "a sheet with no header row of people and no "
+                                       "layout the cleaner knows"} for e in entries]  # fmt: skip
+            return
+        ledger["structure"] += cells
+        ledger["entries"] += [{**e, "kind": f"{kind}: {e['kind']}"} for e in entries]
+
     for table in tables:
         header = locate_header(table, path)
         if header is None:
             filled = int(table.grid.notna().any(axis=1).sum())
+            kind = cell_ledger.sheet_without_people(table.grid)
             sheets.append(
                 {
                     "sheet": table.sheet,
-                    "status": "skipped: no header row found",
+                    "status": f"skipped: {kind}"
+                    if kind
+                    else "skipped: no header row found (its cells are unexplained)",
                     "rows": len(table.grid),
                     "filled_rows": filled,
                 }
             )
+            set_aside(table, kind)
             skipped_rows += len(table.grid)
             continue
         count_col = aggregate_column(table, header)
         if count_col is not None:
+            set_aside(table, "table of counts")
             body = table.grid.iloc[header.row_index + header.height :]
             counts_here = pd.to_numeric(body[count_col], errors="coerce")
             sheets.append(
@@ -852,9 +998,12 @@ def read_release(path: Path) -> ReadRelease:
             continue
         check_required(header, table, path)
         check_width(table, header, path)
-        records, counts, table_totals, table_notes, table_unknown, table_unmapped = _table_records(
-            table, header, path, file_label, workbook
+        records, counts, table_totals, table_notes, table_unknown, table_unmapped, cells = (
+            _table_records(table, header, path, file_label, workbook)
         )
+        ledger["read"] += cells["read"]
+        ledger["structure"] += cells["structure"]
+        ledger["entries"] += cells["entries"]
         offset = sum(len(r) for r in all_records)
         for total in table_totals:
             total["data_rows_before"] += offset
@@ -892,6 +1041,7 @@ def read_release(path: Path) -> ReadRelease:
             + "; ".join(f"{k} ({', '.join(v[:3])}…)" for k, v in parsers.HEADER_SYNONYMS.items())
         )
     _check_fields_everywhere(table_fields, path)
+    _check_duplicate_sheets(pd.concat(all_records, ignore_index=True), path)
     formulas = [c for c in unknown_cells if c["kind"] == "uncomputed formula"]
     if formulas:
         listed = "; ".join(
@@ -909,6 +1059,9 @@ def read_release(path: Path) -> ReadRelease:
         path=path, facts=facts, workbook=workbook, records=pd.concat(all_records, ignore_index=True),
         sheets=sheets, totals=totals, notes=notes, unknown_cells=unknown_cells, unmapped=unmapped,
         row_counts=row_counts, skipped_rows=skipped_rows, date_labels=date_labels,
+        cells_read=ledger["read"], structure_cells=ledger["structure"],
+        structure=ledger["entries"], unexplained=ledger["unexplained"],
+        unexplained_cells=ledger["unexplained_cells"],
     )  # fmt: skip
 
 
@@ -918,7 +1071,7 @@ def reconcile(release: ReadRelease, period_end: pd.Timestamp, date_order: str | 
     path, records, workbook = release.path, release.records, release.workbook
     order = _date_order(records, release.date_labels, path, date_order)
     epoch = workbook.epoch if workbook else EPOCH_1900
-    cases, rejected, details = build_cases(records, period_end, epoch=epoch, date_order=order)
+    cases, rejected, details, kept = build_cases(records, period_end, epoch=epoch, date_order=order)
     for sheet in release.sheets:
         if "count_total" in sheet:
             sheet["matches_cases"] = sheet["count_total"] == len(cases)
@@ -946,7 +1099,23 @@ def reconcile(release: ReadRelease, period_end: pd.Timestamp, date_order: str | 
     )
     if not rows.balanced:  # a bug, not bad input: never publish an unbalanced table
         raise AssertionError(f"row accounting does not balance for {path}: {rows}")
-    return Reconciled(order, cases, rejected, details, total_checks, rows)
+    kept_rows = records[kept.to_numpy()]
+    rejected_rows = records[~kept.to_numpy()]
+    unexplained = list(release.unexplained or []) + [
+        {"sheet": r.source_sheet, "cells": r.other_cells, "kind": "column with no field",
+         "text": "", "why": "a kept person's cell in a column that maps to no field"}
+        for r in kept_rows[kept_rows["cells_other"] > 0].itertuples()
+    ]  # fmt: skip
+    cells = CellAccounting(
+        read=release.cells_read,
+        fields_kept=int(kept_rows["cells_mapped"].sum()),
+        rejected=int(rejected_rows["cells_mapped"].sum() + rejected_rows["cells_other"].sum()),
+        structure=release.structure_cells,
+        unexplained=release.unexplained_cells + int(kept_rows["cells_other"].sum()),
+    )
+    if not cells.balanced:  # a bug, not bad input: every cell must be placed once
+        raise AssertionError(f"cell accounting does not balance for {path}: {cells}")
+    return Reconciled(order, cases, rejected, details, total_checks, rows, cells, unexplained)
 
 
 def strict_problems(release: ReadRelease, result: Reconciled) -> list[str]:
@@ -979,6 +1148,23 @@ def strict_problems(release: ReadRelease, result: Reconciled) -> list[str]:
             f"sheet {m['sheet']!r} is named for FY{m['sheet_fiscal_year']} but "
             f"{m['rows']} of its rows are dated in {years}"
         )
+    if result.cells.unexplained:
+        shown = "; ".join(
+            (f"sheet {u['sheet']!r}, " if u["sheet"] else "")
+            + u["cells"]
+            + (f" ({u['text']})" if u["text"] else "")
+            for u in result.unexplained[:5]
+        )
+        problems.append(
+            f"{result.cells.unexplained} cell(s) the cleaner cannot place (not a field of a kept "
+            f"person, not a rejected row, not a title, header, note or total): {shown}"
+            + (" …" if len(result.unexplained) > 5 else "")
+        )
+    if len(cases) == 0:
+        problems.append(
+            f"no person was kept: all {len(result.rejected)} data rows were rejected "
+            "(see rejected_rows.csv for the reasons)"
+        )
     for sheet in sheets:
         if sheet.get("matches_cases") is False:
             problems.append(
@@ -986,6 +1172,27 @@ def strict_problems(release: ReadRelease, result: Reconciled) -> list[str]:
                 f"{sheet['count_total']}, but {len(cases)} people were read"
             )
     return problems
+
+
+def _date_order_words(orders: dict[str, str]) -> dict[str, str]:
+    """{'screening_date': 'month first'} when every sheet reads dates one way; otherwise one
+    entry per sheet."""
+    words = {"mdy": "month first", "dmy": "day first"}
+    if len(set(orders.values())) <= 1:
+        return {"screening_date": words[next(iter(orders.values()), "mdy")]}
+    return {f"screening_date, sheet {sheet!r}": words[o] for sheet, o in orders.items()}
+
+
+def cleaning_status(result: Reconciled) -> str:
+    """'clean', or what a person must review: unexplained cells, rejected rows, nobody kept."""
+    issues = []
+    if len(result.cases) == 0:
+        issues.append("no person kept")
+    if result.cells.unexplained:
+        issues.append(f"{result.cells.unexplained} unexplained cells")
+    if len(result.rejected):
+        issues.append(f"{len(result.rejected)} rejected rows")
+    return "clean" if not issues else "to review: " + ", ".join(issues)
 
 
 def summarise(
@@ -1003,13 +1210,15 @@ def summarise(
         format=release.facts["format"],
         encoding=release.facts.get("encoding"),
         date_system="1904" if release.workbook and release.workbook.date1904 else "1900",
-        date_order={
-            "screening_date": {"mdy": "month first", "dmy": "day first"}[result.date_order]
-        },
+        date_order=_date_order_words(result.date_order),
         period=Period(start=str(STCA_START.date()), end=str(period_end.date())),
         checksums_verified=checksums_verified,
         sheets=release.sheets,
         rows=result.rows,
+        cells=result.cells,
+        status=cleaning_status(result),
+        structure=release.structure or [],
+        unexplained_cells=result.unexplained,
         total_checks=result.total_checks,
         total_mismatches=len(result.bad_totals),
         note_rows=release.notes,
@@ -1073,6 +1282,39 @@ def default_period_end() -> str:
     from src.helpers import pipeline_defaults
 
     return pipeline_defaults()["period_end"]
+
+
+def _person_keys(part: pd.DataFrame) -> set[str]:
+    """What identifies the people of one sheet: their case numbers (normalised), or, for rows
+    whose number is withheld, every field they hold."""
+    ids = parsers.case_id_key(parsers.blank_redactions(part["raw_case_id"]))
+    cols = part[[f"raw_{name}" for name in FIELDS]].astype("str").fillna("")
+    fields = cols.iloc[:, 0].str.cat([cols[c] for c in cols.columns[1:]], sep="|")
+    named = {f"id:{key}" for key in ids.dropna()}
+    return named | {f"row:{row}" for row in fields[ids.isna()]}
+
+
+def _check_duplicate_sheets(records: pd.DataFrame, path: Path) -> None:
+    """Two sheets that hold the same people (a sheet and its revised copy) stop the run, naming
+    both: which one is right is a person's call. Same people: at least two, and half of the
+    smaller sheet, share case numbers (or, withheld, every field)."""
+    keys = {
+        sheet: _person_keys(part)
+        for sheet, part in records.groupby("source_sheet", sort=False)
+        if len(part) >= 2
+    }
+    names = list(keys)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            shared = keys[first] & keys[second]
+            smaller = min(len(keys[first]), len(keys[second]))
+            if len(shared) >= 2 and len(shared) * 2 >= smaller:
+                raise CleaningError(
+                    f"{path}: sheets {first!r} and {second!r} hold the same people ({len(shared)} "
+                    f"of {smaller} in both, by case number or, where it is withheld, by every "
+                    "field). A release lists each person once: keep the sheet that is right (for "
+                    "example the revised one), move the other out of the file, and run again."
+                )
 
 
 # Fields whose column, once a sheet has it, every sheet must have (a vanished column is an

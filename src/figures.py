@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from src import context, metrics
-from src.helpers import atomic_path, write_csv_atomic, write_json_atomic
+from src.helpers import atomic_path, spreadsheet_safe, write_csv_atomic, write_json_atomic
 from src.status import INVENTED, FoiaStatus, check, derive, format_ratio, round_ratio, weakest
 
 # Okabe-Ito derived colour-blind-safe palette (seaborn's "colorblind").
@@ -203,7 +203,8 @@ def save_chart(chart: Chart, out_dir: str | Path) -> dict[str, str]:
         with atomic_path(target) as tmp:
             chart.figure.savefig(tmp, format=ext, dpi=150, metadata=meta)
         paths[ext] = str(target)
-    paths["csv"] = str(write_csv_atomic(chart.data, out / f"{chart.name}.csv"))
+    # the chart's data, published: a formula-like text cell is made inert for spreadsheets
+    paths["csv"] = str(write_csv_atomic(spreadsheet_safe(chart.data), out / f"{chart.name}.csv"))
     return paths
 
 

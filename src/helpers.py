@@ -117,6 +117,45 @@ def write_json_atomic(target: str | os.PathLike, data: object) -> Path:
     return write_text_atomic(target, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame):
+    """A copy of a DataFrame for download: a text cell that a spreadsheet would run as a formula
+    (it starts with =, +, -, @, a tab or a carriage return; OWASP's CSV-injection advice) gets a
+    leading apostrophe, so it shows as text. Numbers, including negative ones, are unchanged."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+            continue
+        text = values.astype("str")
+        risky = values.notna() & text.str.startswith(FORMULA_START).fillna(False)
+        if risky.any():
+            numeric = pd.to_numeric(text[risky], errors="coerce").notna()
+            risky[risky] = ~numeric.to_numpy()
+        if risky.any():
+            out[column] = values.astype(object).where(~risky, "'" + text)
+    return out
+
+
+def publish_csv(source: str | os.PathLike, target: str | os.PathLike) -> Path:
+    """Copy a CSV into the published site in the spreadsheet-safe form (spreadsheet_safe); a
+    file with no risky cell is copied byte for byte."""
+    import shutil
+
+    import pandas as pd
+
+    frame = pd.read_csv(source, dtype="str", keep_default_na=False)
+    safe = spreadsheet_safe(frame)
+    if safe.equals(frame):
+        shutil.copyfile(source, target)
+        return Path(target)
+    return write_csv_atomic(safe, target)
+
+
 def write_csv_atomic(frame, target: str | os.PathLike) -> Path:
     """Write a DataFrame to CSV (no index, '\\n' line ends) atomically; return the target path."""
     with atomic_path(target) as tmp:

@@ -264,6 +264,61 @@ def show_balance(summary: CleaningSummary) -> None:
     )
 
 
+CELL_LABELS = {
+    "read": "Non-empty cells read",
+    "fields_kept": "Fields of kept people",
+    "rejected": "Cells of rejected rows",
+    "structure": "Structure: titles, headers, format hints, notes, totals, tables of counts",
+    "unexplained": "Unexplained (stop a strict run)",
+}
+
+
+def cell_accounting_table(summary: CleaningSummary) -> pd.DataFrame:
+    """Where every non-empty cell went, with counts."""
+    cells = summary.cells
+    return pd.DataFrame(
+        {
+            "cells": list(CELL_LABELS.values()),
+            "count": [int(getattr(cells, k)) for k in CELL_LABELS],
+        }
+    )
+
+
+def show_cell_balance(summary: CleaningSummary) -> None:
+    """State the cell invariant, whether it holds, and the run's status."""
+    c = summary.cells
+    mark = "✓" if c.balanced else "✗"
+    _display_html(
+        safe_html(
+            "<p><strong>{mark} {read} cells read = {kept} fields of kept people + {rejected} "
+            "cells of rejected rows + {structure} structure + {unexplained} unexplained.</strong> "
+            "Status: {status}.</p>",
+            mark=mark, read=c.read, kept=c.fields_kept, rejected=c.rejected,
+            structure=c.structure, unexplained=c.unexplained, status=summary.status,
+        )
+    )  # fmt: skip
+
+
+def structure_table(summary: CleaningSummary) -> pd.DataFrame:
+    """Every row the cleaner read as structure, grouped by sheet and kind: the cells of each (all
+    of them) and the first one's text as an example."""
+    if not summary.structure:
+        return pd.DataFrame({"structure": ["none"]})
+    rows = pd.DataFrame(summary.structure)
+    grouped = rows.groupby(["sheet", "kind"], sort=False).agg(
+        cells=("cells", ", ".join), rows=("cells", "size"), example=("text", "first")
+    )
+    grouped["example"] = grouped["example"].map(lambda t: t if len(t) <= 48 else t[:47] + "…")
+    return grouped.reset_index()[["sheet", "kind", "rows", "cells", "example"]]
+
+
+def unexplained_table(summary: CleaningSummary) -> pd.DataFrame:
+    """Cells the cleaner could not place, with where and why (empty: none)."""
+    if not summary.unexplained_cells:
+        return pd.DataFrame({"unexplained cells": ["none"]})
+    return pd.DataFrame(summary.unexplained_cells)[["sheet", "cells", "text", "why"]]
+
+
 def sheets_table(summary: CleaningSummary) -> pd.DataFrame:
     """One row per sheet: what was found there and how its rows were counted."""
     out = []

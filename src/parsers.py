@@ -56,9 +56,13 @@ def per_distinct(parser, series: pd.Series):
 # ---------------------------------------------------------------- redactions
 
 _B_CODE = r"\(?\s*b\s*\)?\s*\(?\s*[1-9]\s*\)?(?:\s*\(?\s*[a-f]\s*\)?)?"
+_B_CODES = rf"{_B_CODE}(?:\s*(?:,|;|&|/|and)?\s*{_B_CODE})*"
+# The withheld class: FOIA exemption codes ('(b)(6)', 'b7c', '[b6]', 'REDACTED (b)(6)'), the
+# words (redacted, withheld, exempt), masks ('***', 'XXXXXXXX') and Excel error values ('#N/A').
 REDACTION_RE = re.compile(
-    rf"^\s*(?:{_B_CODE}(?:\s*(?:,|;|&|/|and)?\s*{_B_CODE})*"
-    r"|[\[(]?\s*(?:redacted|withheld|exempt)\s*[\])]?)\s*$",
+    rf"^\s*[\[(]?\s*(?:(?:redacted|withheld|exempt(?:ion)?)\s*[:\-]?\s*)?"
+    rf"(?:{_B_CODES}|redacted|withheld|exempt|\*{{3,}}|x{{4,}}|#n/?a|#ref!|#value!|#div/0!"
+    r"|#name\?|#null!|#num!|#getting_data)\s*[\])]?\s*$",
     re.IGNORECASE,
 )
 
@@ -72,9 +76,9 @@ def redaction_mask(text: pd.Series) -> pd.Series:
     """is_redaction for text already passed through clean_cells."""
     result = pd.Series(False, index=text.index)
     # only cells with a 'b' or a redaction word can be codes: skip the regex for the rest
-    candidates = text.str.contains(r"[bB]|redact|withh|exempt", case=False, regex=True).fillna(
-        False
-    )
+    candidates = text.str.contains(
+        r"[bB]|redact|withh|exempt|\*\*\*|[xX]{4}|#", case=False, regex=True
+    ).fillna(False)
     if candidates.any():
         hits = text[candidates].str.fullmatch(REDACTION_RE.pattern, case=False).fillna(False)
         result[candidates] = hits.astype(bool)
@@ -199,18 +203,41 @@ _STRING_FORMATS = (
 )
 
 
+# A time of day after a date ('1/5/2010 12:00:00 AM', '2010-01-05T09:30:00Z', '... -05:00'):
+# the date is kept as written, the time goes (the release's unit is the day).
+TIME_OF_DAY = re.compile(
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?\s?[Mm]\.?)?"
+    r"\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)$"
+)
+
+
+MIDNIGHT = r"[ T]+(?:0?0:00(?::00(?:\.0+)?)?|12:00(?::00)?\s*[Aa]\.?\s?[Mm]\.?)\s*(?:Z|UTC|GMT)?$"
+
+
+def date_text(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(text of each date cell without its time of day, True where a time other than midnight
+    was dropped). Redaction codes and blanks are missing."""
+    text = blank_redactions(series)
+    timed = text.str.contains(TIME_OF_DAY.pattern, regex=True).fillna(False).astype(bool)
+    if not timed.any():
+        return text, timed
+    midnight = text.str.contains(MIDNIGHT, regex=True).fillna(False).astype(bool)
+    text = text.where(~timed, text.str.replace(TIME_OF_DAY.pattern, "", regex=True))
+    return text, timed & ~midnight
+
+
 def slash_date_orders(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """For cells written N/N/YYYY: (day_first, month_first), True where the value itself settles
     the order (the first number is above 12: day first; the second is: month first)."""
-    parts = blank_redactions(series).str.extract(rf"^{SLASH_DATE_RE}$")
+    parts = date_text(series)[0].str.extract(rf"^{SLASH_DATE_RE}$")
     first = pd.to_numeric(parts[0], errors="coerce")
     second = pd.to_numeric(parts[1], errors="coerce")
     return (first > 12).fillna(False).astype(bool), (second > 12).fillna(False).astype(bool)
 
 
 def has_slash_dates(series: pd.Series) -> bool:
-    """Whether any cell is written N/N/YYYY (or N/N/YY)."""
-    text = blank_redactions(series)
+    """Whether any cell is written N/N/YYYY (or N/N/YY), with or without a time of day."""
+    text = date_text(series)[0]
     return bool(text.str.fullmatch(SLASH_DATE_RE).fillna(False).any())
 
 
@@ -220,11 +247,12 @@ def parse_dates(
     """Parse mixed date cells into datetime64 (NaT where not a date).
 
     Accepts Excel date cells (datetime objects), Excel serial numbers (e.g. 39500, counted from
-    `epoch`: the workbook's date system), ISO strings (2008-02-21, with or without a time),
+    `epoch`: the workbook's date system), ISO strings (2008-02-21), any of these text forms
+    followed by a time of day (with AM/PM, Z or an offset; the date is kept as written),
     N/N/YYYY read in `date_order` ('mdy' or 'dmy'), and D-Mon-YYYY (and two-digit-year and
     long-month variants). Each form is parsed with an explicit format, column-wise.
     """
-    text = blank_redactions(series).str.replace(",", "", regex=False)
+    text = date_text(series)[0].str.replace(",", "", regex=False)
     result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us]")
 
     iso = text.str.fullmatch(_ISO_RE).fillna(False).astype(bool)

@@ -10,10 +10,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from html import escape
 
-from src.helpers import CONTEXT_DIR, FIGURES_DIR, FOIA_DIR, PROCESSED_DIR, REPORTS_DIR
+from src.helpers import (
+    CONTEXT_DIR,
+    FIGURES_DIR,
+    FOIA_DIR,
+    PROCESSED_DIR,
+    REPORTS_DIR,
+    publish_csv,
+)
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:]")
 ARTICLE_URL = (
@@ -83,7 +89,7 @@ def publish_datasets() -> list[dict]:
     for path, title, row in DATASETS:
         if not path.exists():
             continue
-        shutil.copyfile(path, target / path.name)
+        publish_csv(path, target / path.name)  # a formula-like text cell is made inert
         rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
         offered.append(
             {"title": title, "href": f"{DATA_DIR_NAME}/{path.name}", "rows": rows, "row": row}

@@ -31,6 +31,23 @@ class RowAccounting:
 
 
 @dataclass
+class CellAccounting:
+    """Where every non-empty cell of the release went: read = fields of kept people + cells of
+    rejected rows + recognised structure (titles, headers, format hints, notes, totals, tables of
+    counts) + unexplained (`balanced`). An unexplained cell stops a strict run."""
+
+    read: int = 0
+    fields_kept: int = 0
+    rejected: int = 0
+    structure: int = 0
+    unexplained: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.fields_kept + self.rejected + self.structure + self.unexplained
+
+
+@dataclass
 class Period:
     """The dates the release covers (ISO text): the agreement's start to the data cutoff."""
 
@@ -52,6 +69,12 @@ class CleaningSummary:
     period: Period
     checksums_verified: bool
     rows: RowAccounting
+    cells: CellAccounting = field(default_factory=CellAccounting)
+    # "clean", or what a person must review (unexplained cells, rejected rows, nobody kept)
+    status: str = "clean"
+    structure: list[dict] = field(default_factory=list)  # one entry per structure row: where, kind
+    unexplained_cells: list[dict] = field(default_factory=list)
+    time_dropped: int = 0  # date cells that also held a time of day (the time is not kept)
     sheets: list[dict] = field(default_factory=list)
     total_checks: list[dict] = field(default_factory=list)
     total_mismatches: int = 0
@@ -72,6 +95,7 @@ class CleaningSummary:
         """The JSON form (keys with no value for this release are left out)."""
         data = asdict(self)
         data["rows"]["balanced"] = self.rows.balanced
+        data["cells"]["balanced"] = self.cells.balanced
         return {k: v for k, v in data.items() if not (k in ("encoding", "outputs") and v is None)}
 
     @classmethod
@@ -90,5 +114,8 @@ class CleaningSummary:
         values = dict(data)
         rows = {k: v for k, v in values["rows"].items() if k != "balanced"}
         values["rows"] = RowAccounting(**rows)
+        if "cells" in values:
+            cells = {k: v for k, v in values["cells"].items() if k != "balanced"}
+            values["cells"] = CellAccounting(**cells)
         values["period"] = Period(**values["period"])
         return cls(**values)

@@ -28,6 +28,11 @@ _REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>(.*?)</(?:\w+:)?v>", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# A workbook that unpacks to more than this, or any part packed more than RATIO times, is refused
+# before it is read: a release is a few megabytes; a zip bomb is gigabytes from kilobytes.
+MAX_UNPACKED = 2 * 1024**3
+MAX_RATIO = 1000
 
 
 @dataclass
@@ -47,6 +52,9 @@ class WorkbookFacts:
 
     date1904: bool = False
     unknown_cells: list[UnknownCell] = field(default_factory=list)
+    # sheet -> merged ranges as (first row, first column, last row, last column), 1-based rows
+    # and 0-based columns, as Excel stores them
+    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
 
     @property
     def epoch(self) -> pd.Timestamp:
@@ -84,15 +92,60 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return sheets
 
 
+def check_unpacked_size(archive: zipfile.ZipFile, path: str | Path) -> None:
+    """ValueError when the archive would unpack to more than MAX_UNPACKED bytes, or one of its
+    parts is packed more than MAX_RATIO times (a zip bomb), before anything is unpacked."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if (
+            info.compress_size
+            and info.file_size / info.compress_size > MAX_RATIO
+            and info.file_size > 50 * 1024**2
+        ):
+            raise ValueError(
+                f"{info.filename} would unpack {info.file_size:,} bytes from {info.compress_size:,} "
+                f"(over {MAX_RATIO} times): refused as a possible zip bomb"
+            )
+    if total > MAX_UNPACKED:
+        raise ValueError(
+            f"the workbook would unpack to {total:,} bytes (more than {MAX_UNPACKED:,}); "
+            "refused as too large for a release"
+        )
+
+
+def fill_merged(grid: pd.DataFrame, ranges: list[tuple[int, int, int, int]], first_row: int = 1):
+    """A copy of a sheet's grid where every cell of a merged range holds the range's value (the
+    top-left cell's, which is the only one Excel stores)."""
+    if not ranges:
+        return grid
+    out = grid.copy()
+    for row1, col1, row2, col2 in ranges:
+        top, left = row1 - first_row, col1
+        if top < 0 or top >= len(out) or left not in out.columns:
+            continue
+        value = out.iat[top, out.columns.get_loc(left)]
+        bottom = min(row2 - first_row, len(out) - 1)
+        columns = [c for c in out.columns if col1 <= c <= col2]
+        out.loc[out.index[top] : out.index[bottom], columns] = value
+    return out
+
+
 def inspect_xlsx(path: str | Path) -> WorkbookFacts:
     """Read the date system and every error cell and uncomputed formula of an .xlsx file."""
     facts = WorkbookFacts()
     with zipfile.ZipFile(path) as archive:
+        check_unpacked_size(archive, path)
         facts.date1904 = bool(_DATE1904.search(archive.read("xl/workbook.xml")))
         for sheet, part in _sheet_paths(archive).items():
             if part not in archive.namelist():
                 continue
             xml = archive.read(part)
+            if b"mergeCell" in xml:
+                facts.merged[sheet] = [
+                    (int(r1), column_index(c1.decode()), int(r2), column_index(c2.decode()))
+                    for c1, r1, c2, r2 in _MERGE.findall(xml)
+                ]
             if b't="e"' not in xml and b"<f" not in xml:
                 continue  # no error cell and no formula: nothing to look at
             for attributes, body in _CELL.findall(xml):

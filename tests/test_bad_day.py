@@ -288,7 +288,7 @@ def test_a_row_wider_than_the_header_is_an_error_anywhere(tmp_path, line):
 
 
 def test_a_huge_field_near_the_top_is_read_or_named(tmp_path):
-    rows = [HEADER, ["K-1", "2010-01-05", "x" * 200_000, "UAM", "N", ""]]
+    rows = [HEADER, ["K-1", "2010-01-05", "Xy" * 100_000, "UAM", "N", ""]]
     result = clean_foia(write_csv(tmp_path / "big.csv", rows))
     assert result.cases["citizenship"].tolist() == ["Unknown"]
 
