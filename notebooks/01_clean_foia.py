@@ -90,7 +90,7 @@ page.show_table(page.total_checks_table(summary), "Totals printed in the file, c
 # ## Rejected rows
 #
 # A row is rejected only when its year cannot be determined, its date falls outside the period
-# the release covers, or it repeats an earlier case number. Each one is listed with where it came
+# the release covers, it repeats an earlier case number, or it holds only a label and a number. Each one is listed with where it came
 # from, so it can be checked in the original file.
 
 # %%
@@ -110,7 +110,8 @@ page.show_table(page.unrecognized_table(summary), "Labels the cleaner did not re
 #
 # What the cleaner found that a person should look at: cells whose value the file does not hold
 # (Excel errors), columns with data that map to no field, sheets named for another fiscal year
-# than their dates, case numbers written two ways, and tables of counts set aside.
+# than their dates, case numbers written two ways, tables of counts set aside, blank cells the
+# layout does not explain, group labels filled down and times of day dropped from dates.
 
 # %%
 page.show_table(page.review_table(summary), "Findings to review")

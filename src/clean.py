@@ -417,6 +417,44 @@ def classify_rows(
     return kinds
 
 
+# Fields a pivot's outline layout may write once per group (never a person's own identifiers).
+GROUP_FIELDS = ("citizenship", "exception", "expedited_removal", "port_of_entry", "fiscal_year")
+
+
+def _fill_groups(cleaned: dict, kinds: pd.Series, header: Header) -> int:
+    """Fill down a group label written once per group (a pivot's outline layout), but only where
+    the structure shows the group: a subtotal row closes it naming the label ('Mexico Total'),
+    the label is on the group's first data row, and every other data row of the group is blank
+    in that column. Mutates `cleaned` (column -> cleaned text); returns the cells filled. Any
+    other blank stays a blank."""
+    filled = 0
+    rows = list(kinds.index)
+    start = 0
+    for position, idx in enumerate(rows):
+        if kinds.loc[idx] != "total":
+            continue
+        label = next((str(t.loc[idx]) for t in cleaned.values() if pd.notna(t.loc[idx])), "")
+        group = parsers.group_of_total(label)
+        segment = [r for r in rows[start:position] if kinds.loc[r] == "data"]
+        start = position + 1
+        if group is None or len(segment) < 2:
+            continue
+        for name in GROUP_FIELDS:
+            col = header.columns.get(name)
+            if col is None:
+                continue
+            text = cleaned[col]
+            first, rest = segment[0], segment[1:]
+            if (
+                pd.notna(text.loc[first])
+                and parsers.normalize_text(text.loc[first]) == group
+                and text.loc[rest].isna().all()
+            ):
+                text.loc[rest] = text.loc[first]
+                filled += len(rest)
+    return filled
+
+
 def _stated_count(row: pd.Series) -> int | None:
     """The number a total row carries: a numeric cell, or a number after the word total."""
     for value in row:
@@ -477,6 +515,7 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
     body = table.grid.iloc[start:]
     cleaned: dict = {}
     kinds = classify_rows(body, cleaned, header)
+    groups_filled = _fill_groups(cleaned, kinds, header)  # before anything is counted
     excel_rows = table.first_row + pd.Series(range(len(table.grid)), index=table.grid.index)
     body_rows = excel_rows.loc[body.index]
 
@@ -585,6 +624,7 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
                 "stated": _stated_count(row),
                 "counted": counted_here,
                 "data_rows_before": counted,
+                "sheet_rows_before": counted,
             }
         )
     counts = {
@@ -595,7 +635,8 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
         "note_rows": int(kinds.isin(["note", "format hint", "lone number"]).sum()),
         "data_rows_read": int(is_data_row.sum()),
     }
-    ledger = {"read": cells_read, "structure": structure_cells, "entries": structure}
+    ledger = {"read": cells_read, "structure": structure_cells, "entries": structure,
+              "groups_filled": groups_filled}  # fmt: skip
     notes = [
         {
             "sheet": table.sheet,
@@ -725,6 +766,16 @@ def build_cases(
         records["raw_port_of_entry"],
     )
 
+    withheld = pd.Series("", index=records.index, dtype="str")
+    for name in FIELDS:
+        code = each(parsers.withheld_code, records[f"raw_{name}"])
+        here = code.notna()
+        if here.any():
+            part = (name + " " + code[here]).astype("str")
+            withheld[here] = (
+                withheld[here].where(withheld[here] == "", withheld[here] + "; ") + part
+            )
+
     cases = pd.DataFrame(
         {
             "case_id": case_id,
@@ -736,6 +787,7 @@ def build_cases(
             "exception": exception,
             "expedited_removal": expedited,
             "port_of_entry": port,
+            "withheld": withheld.replace("", pd.NA),
             "source_file": records["source_file"].astype("str"),
             "source_sheet": records["source_sheet"].astype("str"),
             "source_row": records["source_row"].astype("int64"),
@@ -761,7 +813,17 @@ def build_cases(
                     "fiscal_years_in_dates": sorted(int(y) for y in group["date_fy"].unique()),
                 }
             )
+    blanks = {}
+    for name in ("screening_date", "citizenship", "exception", "expedited_removal"):
+        empty = records[f"raw_{name}"].isna() & kept
+        if empty.any():
+            where = records.loc[empty]
+            sheet = where["source_sheet"].map(lambda n: f"sheet {n!r}, " if n else "")
+            refs = (sheet + "row " + where["source_row"].astype("str")).tolist()
+            blanks[name] = {"count": int(empty.sum()),
+                            "rows": ", ".join(refs[:20]) + (" …" if len(refs) > 20 else "")}  # fmt: skip
     details = {
+        "blank_cells": blanks,
         "time_dropped": int((had_time & dates.notna() & kept).sum()),
         "generated_case_ids": int((generated & kept).sum()),
         "case_id_variants": [{"kept": a, "duplicate_written_as": b} for a, b in variants],
@@ -910,6 +972,7 @@ class ReadRelease:
     structure: list[dict] | None = None
     unexplained: list[dict] | None = None  # cells of sheets the cleaner cannot place
     unexplained_cells: int = 0
+    group_labels_filled: int = 0
 
 
 @dataclass
@@ -1004,6 +1067,7 @@ def read_release(path: Path) -> ReadRelease:
         ledger["read"] += cells["read"]
         ledger["structure"] += cells["structure"]
         ledger["entries"] += cells["entries"]
+        ledger["groups_filled"] = ledger.get("groups_filled", 0) + cells["groups_filled"]
         offset = sum(len(r) for r in all_records)
         for total in table_totals:
             total["data_rows_before"] += offset
@@ -1062,6 +1126,7 @@ def read_release(path: Path) -> ReadRelease:
         cells_read=ledger["read"], structure_cells=ledger["structure"],
         structure=ledger["entries"], unexplained=ledger["unexplained"],
         unexplained_cells=ledger["unexplained_cells"],
+        group_labels_filled=ledger.get("groups_filled", 0),
     )  # fmt: skip
 
 
@@ -1080,6 +1145,8 @@ def reconcile(release: ReadRelease, period_end: pd.Timestamp, date_order: str | 
     for total in totals:
         counted = total["counted"] if total["kind"] == "section" else total["data_rows_before"]
         stated = total["stated"]
+        if total["kind"] == "grand" and stated == total.get("sheet_rows_before"):
+            counted = stated  # a grand total of its own sheet (one sheet per fiscal year)
         total_checks.append(
             {
                 "sheet": total["sheet"],
@@ -1219,6 +1286,7 @@ def summarise(
         status=cleaning_status(result),
         structure=release.structure or [],
         unexplained_cells=result.unexplained,
+        group_labels_filled=release.group_labels_filled,
         total_checks=result.total_checks,
         total_mismatches=len(result.bad_totals),
         note_rows=release.notes,

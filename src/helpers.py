@@ -306,6 +306,29 @@ def check_input_file(path: Path) -> None:
             )
 
 
+def check_input_folder(path: Path, subfolders: bool = True) -> None:
+    """Refuse a FOIA folder the manifest cannot vouch for: a folder (or a link to one) that sits
+    under a folder with a MANIFEST.sha256 but resolves outside it, and a subfolder holding files
+    (the cleaner reads only the files directly in the folder; a release one level down would
+    otherwise be skipped while the stand-in is used)."""
+    lexical = Path(os.path.abspath(path))
+    anchor = next((f for f in lexical.parents if (f / MANIFEST_NAME).exists()), None)
+    if anchor is not None and not _inside(path.resolve(), anchor.resolve()):
+        raise CleaningError(
+            f"{path}: a link to {path.resolve()}, outside {anchor}: the checksum manifest there "
+            "cannot vouch for it; copy the release into the folder instead"
+        )
+    for entry in sorted(path.iterdir()) if subfolders else []:
+        if entry.is_dir() and not entry.name.startswith("."):
+            inside = sorted(p.name for p in entry.rglob("*") if p.is_file())
+            if inside:
+                raise CleaningError(
+                    f"{entry}: a subfolder holding {', '.join(inside[:3])}"
+                    f"{' …' if len(inside) > 3 else ''}; the cleaner reads only files directly in "
+                    f"{path}. Move the release up into it (then run `make manifest`)."
+                )
+
+
 def resolve_foia_path(raw_path: str | os.PathLike) -> Path:
     """Turn the `raw_path` parameter into one FOIA file.
 
@@ -320,8 +343,10 @@ def resolve_foia_path(raw_path: str | os.PathLike) -> Path:
     if not path.exists() and not path.is_symlink():
         raise FileNotFoundError(f"FOIA input not found: {path}")
     if not path.is_dir():
+        check_input_folder(path.parent, subfolders=False)
         check_input_file(path)
         return path
+    check_input_folder(path)
     candidates = []
     for entry in sorted(path.iterdir()):
         if entry.name.endswith(NOT_A_RELEASE) or entry.name in (".gitkeep", ".DS_Store"):

@@ -300,16 +300,15 @@ def show_cell_balance(summary: CleaningSummary) -> None:
 
 
 def structure_table(summary: CleaningSummary) -> pd.DataFrame:
-    """Every row the cleaner read as structure, grouped by sheet and kind: the cells of each (all
-    of them) and the first one's text as an example."""
+    """Every row the cleaner read as structure, grouped by sheet and kind, with all its cells."""
     if not summary.structure:
         return pd.DataFrame({"structure": ["none"]})
     rows = pd.DataFrame(summary.structure)
     grouped = rows.groupby(["sheet", "kind"], sort=False).agg(
-        cells=("cells", ", ".join), rows=("cells", "size"), example=("text", "first")
+        rows=("cells", "size"), cells=("cells", ", ".join)
     )
-    grouped["example"] = grouped["example"].map(lambda t: t if len(t) <= 48 else t[:47] + "…")
-    return grouped.reset_index()[["sheet", "kind", "rows", "cells", "example"]]
+    # the rows' text is in cleaning_summary.json; the page lists where they are
+    return grouped.reset_index()[["sheet", "kind", "rows", "cells"]]
 
 
 def unexplained_table(summary: CleaningSummary) -> pd.DataFrame:
@@ -394,7 +393,8 @@ def unrecognized_table(summary: CleaningSummary) -> pd.DataFrame:
 def review_table(summary: CleaningSummary) -> pd.DataFrame:
     """Everything the cleaner found that a person should look at, one row each, with where it
     is: cells of unknown value, columns with data but no field, sheets named for another fiscal
-    year, case numbers that differ only invisibly, tables of counts set aside."""
+    year, case numbers that differ only invisibly, tables of counts set aside, blanks the layout
+    does not explain, group labels filled down, times of day dropped."""
     rows = []
     for c in summary.unknown_cells:
         rows.append(
@@ -440,6 +440,31 @@ def review_table(summary: CleaningSummary) -> pd.DataFrame:
                     "people read",
                 }
             )
+    for name, blank in summary.blank_cells.items():
+        rows.append(
+            {
+                "finding": f"blank {name.replace('_', ' ')} that the layout does not explain "
+                "(kept as missing)",
+                "where": blank["rows"],
+                "detail": f"{blank['count']} kept people",
+            }
+        )
+    if summary.group_labels_filled:
+        rows.append(
+            {
+                "finding": "group labels filled down (a subtotal row names each group)",
+                "where": "",
+                "detail": f"{summary.group_labels_filled} cells",
+            }
+        )
+    if summary.time_dropped:
+        rows.append(
+            {
+                "finding": "dates written with a time of day (the date is kept, the time is not)",
+                "where": "",
+                "detail": f"{summary.time_dropped} cells",
+            }
+        )
     if not rows:
         return pd.DataFrame({"findings": ["none: nothing needs review"]})
     return pd.DataFrame(rows)

@@ -85,6 +85,37 @@ def redaction_mask(text: pd.Series) -> pd.Series:
     return result
 
 
+_CODE_PART = re.compile(
+    r"b\s*\)?\s*\(?\s*([1-9])\s*\)?(?:\s*\(?\s*([a-f])\s*\)?(?![a-z]))?", re.IGNORECASE
+)
+
+
+def withheld_code(series: pd.Series) -> pd.Series:
+    """For each withheld cell (is_redaction), what withheld it: the FOIA exemption codes as
+    '(b)(6)' or '(b)(7)(C)' (several joined by ', '), else 'masked' ('***', 'XXXX'), the Excel
+    error written ('#N/A'), or 'withheld'; missing for a cell that is not withheld."""
+    text = clean_cells(series)
+    withheld = redaction_mask(text)
+    out = pd.Series(pd.NA, index=series.index, dtype="str")
+    for index in text.index[withheld]:
+        value = str(text[index]).strip()
+        codes = [
+            f"(b)({number})" + (f"({letter.upper()})" if letter else "")
+            for number, letter in _CODE_PART.findall(
+                re.sub(r"(?i)redacted|withheld|exempt(?:ion)?", "", value)
+            )
+        ]
+        if codes:
+            out[index] = ", ".join(dict.fromkeys(codes))
+        elif value.startswith("#"):
+            out[index] = value.upper()
+        elif re.fullmatch(r"[\s*xX]+", value):
+            out[index] = "masked"
+        else:
+            out[index] = "withheld"
+    return out
+
+
 MISSING_MARKERS = {
     "unknown", "unk", "not available", "n/a", "n.a.", "not recorded", "none recorded",
     "-", "--", "---", "?", "??", "–", "—",
@@ -465,8 +496,26 @@ def parse_countries(
 TOTAL_RE = re.compile(
     r"^(?:(?:grand|sub) ?totals?|totals?|sums?|fy ?\d{2,4} totals?|totals? fy ?\d{2,4}"
     r"|totals? (?:for|of|in) .+|(?:count|sum|number) of .+"
-    r"|total (?:cases|records|persons|people|screenings))(?: \d+)?$"
+    r"|total (?:cases|records|persons|people|screenings)"
+    r"|(?!.*\btotal\b.*\btotal\b)[a-z][a-z ,'.()-]{0,60} (?:sub ?)?totals?)(?: \d+)?$"
 )
+
+
+def group_of_total(label: str) -> str | None:
+    """The group a subtotal closes ('Mexico Total' -> 'mexico', 'Total for Haiti' -> 'haiti'),
+    normalised; None for a plain, grand or fiscal-year total."""
+    norm = normalize_text(label)
+    match = re.fullmatch(
+        r"(.+?) (?:sub ?)?totals?(?: \d+)?|totals? (?:for|of|in) (.+?)(?: \d+)?", norm
+    )
+    if not match:
+        return None
+    group = (match.group(1) or match.group(2) or "").strip()
+    if not group or group in ("grand", "sub") or re.fullmatch(r"fy ?\d{2,4}", group):
+        return None
+    return group
+
+
 _TOTAL_WORDS = ("total", "sum", "count of", "number of")
 
 

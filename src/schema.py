@@ -25,6 +25,9 @@ DATA_DICTIONARY: dict[str, str] = {
     "public_interest, or unknown (blank, redacted or unrecognised).",
     "expedited_removal": "Placed in expedited removal: true, false, or empty when not recorded.",
     "port_of_entry": "U.S. land port as written in the release; empty when blank or redacted.",
+    "withheld": "Fields the release withheld for this person, each with what withheld it: "
+    "'citizenship (b)(6); port_of_entry masked' (FOIA exemption codes as written, 'masked' for "
+    "*** or XXXX, 'withheld' for a word with no code); empty when nothing was withheld.",
     "source_file": "File name of the raw release the row came from.",
     "source_sheet": "Worksheet name (empty for CSV input).",
     "source_row": "Spreadsheet row number (1-based) of the record in the raw file.",
@@ -66,6 +69,7 @@ def cases_schema(period_start: pd.Timestamp, period_end: pd.Timestamp) -> pa.Dat
             "exception": pa.Column(str, pa.Check.isin([*EXCEPTIONS, UNKNOWN])),
             "expedited_removal": pa.Column("boolean", nullable=True),
             "port_of_entry": pa.Column(str, nullable=True),
+            "withheld": pa.Column(str, nullable=True),
             "source_file": pa.Column(str, nullable=False),
             "source_sheet": pa.Column(str, nullable=True),
             "source_row": pa.Column("int64", pa.Check.ge(1)),
@@ -97,6 +101,7 @@ def read_cases(path) -> pd.DataFrame:
             "exception": "str",
             "expedited_removal": "boolean",
             "port_of_entry": "str",
+            "withheld": "str",
             "source_file": "str",
             "source_sheet": "str",
             "source_row": "int64",

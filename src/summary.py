@@ -75,6 +75,8 @@ class CleaningSummary:
     structure: list[dict] = field(default_factory=list)  # one entry per structure row: where, kind
     unexplained_cells: list[dict] = field(default_factory=list)
     time_dropped: int = 0  # date cells that also held a time of day (the time is not kept)
+    group_labels_filled: int = 0  # blanks filled from a group label a subtotal row names
+    blank_cells: dict = field(default_factory=dict)  # field -> count and rows of kept people
     sheets: list[dict] = field(default_factory=list)
     total_checks: list[dict] = field(default_factory=list)
     total_mismatches: int = 0

@@ -248,3 +248,71 @@ def test_a_cleaned_value_that_looks_like_a_formula_stays_in_the_table(tmp_path):
     result = clean(write_csv(tmp_path / "r.csv", rows))
     assert "=cmd|' /C calc'!A0" in set(result.cases["port_of_entry"])
     assert dt.date(2010, 1, 5).isoformat() in set(result.cases["screening_date"])
+
+
+def _raw_tree(tmp_path):
+    """A throwaway data/raw with a manifest and a foia folder holding a small release."""
+    raw = tmp_path / "raw"
+    (raw / "foia").mkdir(parents=True)
+    (raw / "MANIFEST.sha256").write_text("")
+    write_csv(raw / "foia" / "release.csv", [HEADER, person(1, "2010-01-05")])
+    return raw
+
+
+def test_a_release_in_a_subfolder_is_named_never_skipped(tmp_path):
+    from src.helpers import resolve_foia_path
+
+    raw = _raw_tree(tmp_path)
+    (raw / "foia" / "sub").mkdir()
+    write_csv(raw / "foia" / "sub" / "real.csv", [HEADER, person(2, "2011-01-05")])
+    with pytest.raises(CleaningError, match=r"sub: a subfolder holding real\.csv"):
+        resolve_foia_path(raw / "foia")
+
+
+def test_a_foia_folder_linked_from_elsewhere_is_refused(tmp_path):
+    from src.helpers import resolve_foia_path
+
+    raw = _raw_tree(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write_csv(elsewhere / "release.csv", [HEADER, person(1, "2010-01-05")])
+    (raw / "foia" / "release.csv").unlink()
+    (raw / "foia").rmdir()
+    (raw / "foia").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(CleaningError, match="cannot vouch for it"):
+        resolve_foia_path(raw / "foia")
+    with pytest.raises(CleaningError, match="cannot vouch for it"):
+        resolve_foia_path(raw / "foia" / "release.csv")
+
+
+def test_group_labels_fill_down_only_where_a_subtotal_shows_the_group(tmp_path):
+    rows = [
+        HEADER,
+        person(1, "2010-01-05", country="Haiti"),
+        person(2, "2010-01-06", country=None),
+        person(3, "2010-01-07", country=None),
+        ["Haiti Total", "", "", "", "", 3],
+        person(4, "2010-02-05", country="Cuba"),
+        person(5, "2010-02-06", country=None),  # no subtotal closes this group: a blank
+    ]
+    result = clean(write_csv(tmp_path / "r.csv", rows))
+    by_id = result.cases.set_index("case_id")["citizenship"]
+    assert list(by_id[["C-1", "C-2", "C-3"]]) == ["Haiti"] * 3
+    assert pd.isna(by_id["C-5"])
+    assert result.summary.group_labels_filled == 2
+    assert result.summary.blank_cells["citizenship"]["count"] == 1
+    assert "row 7" in result.summary.blank_cells["citizenship"]["rows"]
+    assert {"total"} <= {e["kind"] for e in result.summary.structure}
+
+
+def test_the_withheld_column_keeps_what_withheld_each_field(tmp_path):
+    rows = [
+        HEADER,
+        person(1, "2010-01-05", country="REDACTED (b)(6)", port="***"),
+        ["(b)(7)(C)", *person(2, "2010-01-06")[1:]],
+    ]
+    cases = clean(write_csv(tmp_path / "r.csv", rows)).cases.sort_values("screening_date")
+    assert list(cases["withheld"]) == [
+        "citizenship (b)(6); port_of_entry masked",
+        "case_id (b)(7)(C)",
+    ]

@@ -117,8 +117,13 @@ def releases(draw):
         rows.append(header)
         if draw(st.booleans()):
             rows.append([HINTS[f] for f in fields])
-        repeat_at = draw(st.integers(min_value=0, max_value=len(group)))
-        merge = kind == "xlsx" and draw(st.booleans())  # merge runs of one citizenship
+        outline = draw(st.integers(min_value=0, max_value=3)) == 0  # a pivot's outline layout
+        if outline:  # one block per citizenship, its label once, closed by 'X Total'
+            group = sorted(group, key=lambda p: (p["citizenship"], p["date"]))
+        repeat_at = draw(st.integers(min_value=0, max_value=len(group))) if not outline else -1
+        merge = (
+            kind == "xlsx" and not outline and draw(st.booleans())
+        )  # merge runs of one citizenship
         run_start = None
         for position, person in enumerate(group):
             if position == repeat_at and position and draw(st.booleans()):
@@ -135,7 +140,19 @@ def releases(draw):
                 "port_of_entry": draw(st.sampled_from(["Blaine, WA", "(b)(7)(C)", "***", ""])),
             }  # fmt: skip
             previous = rows[-1] if rows else None
+            first_of_block = (
+                position == 0 or group[position - 1]["citizenship"] != person["citizenship"]
+            )
+            if outline and not first_of_block:
+                cells["citizenship"] = ""  # written once per group
             rows.append([cells[f] for f in fields])
+            last_of_block = (
+                position == len(group) - 1
+                or group[position + 1]["citizenship"] != person["citizenship"]
+            )
+            if outline and last_of_block:
+                size = sum(p["citizenship"] == person["citizenship"] for p in group)
+                rows.append([f"{person['citizenship']} Total", *[""] * (len(fields) - 2), size])
             column = fields.index("citizenship")
             same = (
                 merge and run_start is not None and previous is not None
@@ -148,7 +165,9 @@ def releases(draw):
                 run_start = len(rows)
         if draw(st.booleans()):
             rows.append([])
-            rows.append(["Total", *[""] * (len(fields) - 2), len(group)])
+            rows.append(
+                ["Grand Total" if outline else "Total", *[""] * (len(fields) - 2), len(group)]
+            )
         if draw(st.booleans()):
             rows.append([len(group)])  # a lone number under the data
         for line in draw(st.lists(st.sampled_from(FOOT_LINES), max_size=2)):
@@ -216,6 +235,8 @@ def test_a_messy_release_gives_exactly_its_people_or_an_error_naming_the_file(
     path = write_release(folder, kind, sheets, encoding, merges)
     if merges:
         event("with merged cells")
+    if any(str(r[0]).endswith(" Total") for rows in sheets.values() for r in rows if r):
+        event("outline layout with subtotals")
     try:
         result = clean_foia(path, period_end=PERIOD_END, verify_checksums=False, strict=True)
     except CleaningError as error:
@@ -226,9 +247,11 @@ def test_a_messy_release_gives_exactly_its_people_or_an_error_naming_the_file(
     cases, summary = result.cases, result.summary
     want = expected_table(truth)
     pd.testing.assert_frame_equal(_sorted(cases), _sorted(want))
-    # the case numbers that were not withheld come through as written
+    # the case numbers that were not withheld come through as written; withheld ones say so
     named = want["case_id"].dropna()
     assert set(named) <= set(cases["case_id"])
+    withheld_ids = cases["withheld"].fillna("").str.contains("case_id")
+    assert withheld_ids.sum() == want["case_id"].isna().sum()
     assert len(result.rejected) == 0
     assert summary.cells.balanced and summary.cells.unexplained == 0
     assert summary.rows.kept == len(truth)
