@@ -353,8 +353,9 @@ def classify_rows(
     holding a phrase of three or more words, or a line that opens like a note ('Data as of',
     'Source:', 'Prepared by', 'Note:', '*'). format hint: every filled cell reads like '(text)' or
     '(MM/DD/YYYY)'. lone number: a single filled cell holding only a number. suspect: a row with
-    only a label and a number outside the numeric fields (a count under the table). Everything
-    else with any content is a data row, even if most of it is redacted.
+    only a label and a number outside the numeric fields (a count under the table). summary
+    block: a blank-separated block after the data of short rows, one of them a label and a
+    number. Everything else with any content is a data row, even if most of it is redacted.
     """
     cells = {col: parsers.per_distinct(parsers.clean_cells, body[col]) for col in body.columns}
     if cleaned is not None:
@@ -400,6 +401,10 @@ def classify_rows(
     format_hint = (count >= 1) & (hints == count)
     suspect = pd.Series(False, index=body.index)
     pair = count == 2
+    numbers = pd.Series(0, index=body.index)
+    for text in cells.values():
+        numbers += text.str.strip().str.fullmatch(NUMBER_RE).fillna(False).astype(int)
+    label_and_number = pair & (numbers == 1)
     if header is not None and pair.any():
         numeric_cols = {header.columns.get(f) for f in NUMERIC_FIELDS}
         for col, text in cells.items():
@@ -414,6 +419,22 @@ def classify_rows(
     kinds[named >= 2] = "header"
     kinds[total] = "total"
     kinds[count == 0] = "blank"
+    # A blank-separated block after the data holding only short rows, at least one a label and a
+    # number (a summary typed under the table, 'Exception | Count'), is not people.
+    block = (count == 0).cumsum()
+    for _, rows in kinds.groupby(block, sort=False):
+        rows = rows[rows != "blank"]
+        if (
+            len(rows)
+            and rows.index[0] != kinds.index[0]
+            and (count[rows.index] <= 2).all()
+            and label_and_number[rows.index].any()
+            and (kinds.loc[: rows.index[0]] == "data").any()
+        ):
+            loose = rows.index[
+                rows.isin(["data", "suspect"])
+            ]  # totals and notes stay what they are
+            kinds[loose] = "summary block"
     return kinds
 
 
@@ -588,7 +609,7 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
     structure_cells += head_cells
     structure += head_rows
     words = {"header": "repeated header", "total": "total", "format hint": "format hint",
-             "lone number": "lone number"}  # fmt: skip
+             "lone number": "lone number", "summary block": "summary block under the data"}  # fmt: skip
     for idx in kinds.index[kinds.isin([*words, "note"])]:
         columns = [int(c) for c in body.columns if filled.at[idx, c]]
         text = " | ".join(str(cleaned[c].loc[idx]) for c in columns)
@@ -632,7 +653,7 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
         "header_rows": header.height + int((kinds == "header").sum()),
         "blank_rows": int((kinds == "blank").sum()),
         "total_rows": int((kinds == "total").sum()),
-        "note_rows": int(kinds.isin(["note", "format hint", "lone number"]).sum()),
+        "note_rows": int(kinds.isin(["note", "format hint", "lone number", "summary block"]).sum()),
         "data_rows_read": int(is_data_row.sum()),
     }
     ledger = {"read": cells_read, "structure": structure_cells, "entries": structure,

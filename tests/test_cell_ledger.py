@@ -316,3 +316,14 @@ def test_the_withheld_column_keeps_what_withheld_each_field(tmp_path):
         "citizenship (b)(6); port_of_entry masked",
         "case_id (b)(7)(C)",
     ]
+
+
+def test_a_summary_block_under_the_data_is_structure_not_rejected_people(tmp_path):
+    rows = [
+        HEADER, person(1, "2010-01-05"), person(2, "2011-02-03"), [],
+        ["Exception", "Count"], ["Family member", 2], ["Public interest", 0],
+    ]  # fmt: skip
+    result = clean(write_csv(tmp_path / "r.csv", rows), strict=True)
+    assert len(result.cases) == 2 and len(result.rejected) == 0
+    assert "summary block under the data" in {e["kind"] for e in result.summary.structure}
+    assert result.summary.cells.balanced

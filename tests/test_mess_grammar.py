@@ -170,6 +170,10 @@ def releases(draw):
             )
         if draw(st.booleans()):
             rows.append([len(group)])  # a lone number under the data
+        if draw(st.integers(min_value=0, max_value=3)) == 0:  # a summary typed under the table
+            rows += [[], ["Exception", "Count"]]
+            for key in sorted({p["exception"] for p in group}):
+                rows.append([EXCEPTIONS[key][0], sum(p["exception"] == key for p in group)])
         for line in draw(st.lists(st.sampled_from(FOOT_LINES), max_size=2)):
             rows.append([line])
         sheets[name] = rows
@@ -235,8 +239,15 @@ def test_a_messy_release_gives_exactly_its_people_or_an_error_naming_the_file(
     path = write_release(folder, kind, sheets, encoding, merges)
     if merges:
         event("with merged cells")
-    if any(str(r[0]).endswith(" Total") for rows in sheets.values() for r in rows if r):
+    if any(
+        str(r[0]).endswith(" Total") and r[0] != "Grand Total"
+        for rows in sheets.values()
+        for r in rows
+        if r
+    ):
         event("outline layout with subtotals")
+    if any(r == ["Exception", "Count"] for rows in sheets.values() for r in rows):
+        event("summary block under the data")
     try:
         result = clean_foia(path, period_end=PERIOD_END, verify_checksums=False, strict=True)
     except CleaningError as error:

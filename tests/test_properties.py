@@ -90,4 +90,14 @@ def test_row_classification_covers_every_row(rows):
     body = pd.DataFrame(rows, dtype=object)
     kinds = clean.classify_rows(body)
     assert len(kinds) == len(rows)
-    assert set(kinds) <= {"blank", "total", "note", "data", "header", "format hint", "lone number"}
+    assert set(kinds) <= {
+        "blank",
+        "total",
+        "note",
+        "data",
+        "header",
+        "format hint",
+        "lone number",
+        "suspect",
+        "summary block",
+    }
