@@ -254,8 +254,24 @@ class Kernel:
     def __init__(self, km, kc):
         self.km, self.kc = km, kc
 
+    ATTEMPTS = 3
+
     @classmethod
     async def start(cls, env: dict) -> Kernel:
+        """A ready kernel. A kernel that dies before it is ready is started again (up to
+        ATTEMPTS): its ports are picked free but bound a moment later, so another process (a
+        JupyterLab, a second build) can take one in between ('Address already in use')."""
+        for attempt in range(1, cls.ATTEMPTS + 1):
+            try:
+                return await cls._start_once(env)
+            except RuntimeError as err:
+                if attempt == cls.ATTEMPTS or "died" not in str(err).lower():
+                    raise
+                print(f"a kernel died while starting ({err}); starting another", file=sys.stderr)
+        raise AssertionError("unreachable")
+
+    @classmethod
+    async def _start_once(cls, env: dict) -> Kernel:
         from jupyter_client.manager import AsyncKernelManager
 
         km = AsyncKernelManager(kernel_name="python3")
