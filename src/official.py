@@ -9,7 +9,7 @@ rounds; IRCC's suppressed 0-5 cells stay missing, never zero).
 from __future__ import annotations
 
 import re
-from io import BytesIO, StringIO
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -140,14 +140,8 @@ def _number(text) -> int | None:
 # ---------------------------------------------------------------- DHS OHSS workbook
 
 
-def _excel_bytes(path: Path) -> BytesIO:
-    """The workbook's bytes in memory: pandas then holds no file handle of ours to leak (an
-    unclosed handle surfaced as a ResourceWarning at some later garbage collection)."""
-    return BytesIO(Path(path).read_bytes())
-
-
 def _ohss_sheet(path: Path, sheet: str, columns: list[str]) -> pd.DataFrame:
-    frame = pd.read_excel(_excel_bytes(path), sheet_name=sheet, engine="calamine")
+    frame = pd.read_excel(path, sheet_name=sheet, engine="calamine")
     frame.columns = [" ".join(str(c).split()) for c in frame.columns]  # 'Fiscal\nYear'
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -412,7 +406,7 @@ def read_ircc_office_type(path: Path = IRCC_OFFICE_TYPE) -> pd.DataFrame:
     """Asylum claimants by office type and month (and year totals), national rows only: the
     '<type> - Total' rows, 'Other Offices' and 'Total'. '--' (0 to 5, suppressed) stays missing.
     Rounded to 5. The land-port ('Border') rows are also given as measure land_port_claims."""
-    grid = pd.read_excel(_excel_bytes(path), header=None, engine="calamine", dtype=object)
+    grid = pd.read_excel(path, header=None, engine="calamine", dtype=object)
     years = grid.iloc[2].ffill()
     labels = grid.iloc[3]
     columns = []  # (grid column, period_type, period, header text)
@@ -719,7 +713,7 @@ def read_ircc_top25(path: Path = IRCC_TOP25) -> pd.DataFrame:
     the side whose office rows add up to the label row's year totals (within rounding to 5); a
     sheet where neither side adds up is refused. '--' (0 to 5) stays missing, flagged suppressed.
     """
-    grid = pd.read_excel(_excel_bytes(path), header=None, engine="calamine", dtype=object)
+    grid = pd.read_excel(path, header=None, engine="calamine", dtype=object)
     columns = _top25_columns(grid, path)
     year_cols = [col for col, kind, _, _ in columns if kind == "calendar_year"]
     labels = [

@@ -327,3 +327,21 @@ def test_a_summary_block_under_the_data_is_structure_not_rejected_people(tmp_pat
     assert len(result.cases) == 2 and len(result.rejected) == 0
     assert "summary block under the data" in {e["kind"] for e in result.summary.structure}
     assert result.summary.cells.balanced
+
+
+def test_a_grand_total_of_its_own_sheet_is_accepted(tmp_path):
+    # found by the mess grammar: one sheet per fiscal year, each closed by its own 'Grand Total'
+    first = [HEADER, person(1, "2010-01-05"), person(2, "2010-02-05"), ["Grand Total", "", 2]]
+    second = [HEADER, person(3, "2011-01-05"), ["Grand Total", "", 1]]
+    path = write_xlsx(tmp_path / "r.xlsx", {"FY2010": first, "FY2011": second})
+    result = clean(path, strict=True)
+    assert len(result.cases) == 3 and all(t["ok"] for t in result.summary.total_checks)
+
+
+def test_a_sheet_whose_case_numbers_are_all_withheld_is_read(tmp_path):
+    # found by the mess grammar: the duplicate-sheet check crashed when no number was given
+    rows = [HEADER, ["(b)(6)", *person(1, "2010-01-05")[1:]], ["***", *person(2, "2010-01-06")[1:]]]
+    path = write_xlsx(
+        tmp_path / "r.xlsx", {"FY2010": rows, "FY2011": [HEADER, person(3, "2011-01-05")]}
+    )
+    assert len(clean(path, strict=True).cases) == 3

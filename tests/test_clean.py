@@ -64,7 +64,10 @@ def test_standin_rows_all_accounted_for(standin_result):
     import openpyxl
 
     wb = openpyxl.load_workbook(STANDIN, read_only=True)
-    assert sheet_rows + skipped == sum(ws.max_row for ws in wb.worksheets)
+    try:  # a read-only workbook holds its file open until closed
+        assert sheet_rows + skipped == sum(ws.max_row for ws in wb.worksheets)
+    finally:
+        wb.close()
 
 
 def test_standin_totals_match_records(standin_result):
@@ -92,12 +95,15 @@ def test_case_ids_point_back_to_the_raw_cell(standin_cases):
     import openpyxl
 
     wb = openpyxl.load_workbook(STANDIN, read_only=True)
-    for _, row in standin_cases.sample(25, random_state=1).iterrows():
-        ws = wb[row["source_sheet"]]
-        first_cell = next(
-            ws.iter_rows(min_row=row["source_row"], max_row=row["source_row"], values_only=True)
-        )[0]
-        assert first_cell == row["case_id"]
+    try:  # a read-only workbook holds its file open until closed
+        for _, row in standin_cases.sample(25, random_state=1).iterrows():
+            ws = wb[row["source_sheet"]]
+            first_cell = next(
+                ws.iter_rows(min_row=row["source_row"], max_row=row["source_row"], values_only=True)
+            )[0]
+            assert first_cell == row["case_id"]
+    finally:
+        wb.close()
 
 
 # ---------------------------------------------------------------- another layout, same records

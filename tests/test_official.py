@@ -284,8 +284,11 @@ def test_the_table_is_deterministic_and_sourced(flows, tmp_path):
 def test_top25_values_match_their_cells_read_another_way(flows):
     import openpyxl
 
-    sheet = openpyxl.load_workbook(official.IRCC_TOP25, read_only=True).worksheets[0]
-    grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book = openpyxl.load_workbook(official.IRCC_TOP25, read_only=True)
+    try:  # a read-only workbook holds its file open until closed
+        grid = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
     rows = flows[flows["source_file"].str.contains("Top_25")]
     assert len(rows) > 10_000
     checked = 0
