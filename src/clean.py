@@ -497,15 +497,6 @@ def _stated_count(row: pd.Series) -> int | None:
 # ---------------------------------------------------------------- the cleaner
 
 
-def _column_letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def check_width(table: RawTable, header: Header, path: Path) -> None:
     """A CSV row holding a value to the right of the header's last column has more fields than
     the header (an unquoted comma shifts the values): an error naming the row, on any line."""
@@ -529,11 +520,28 @@ def check_width(table: RawTable, header: Header, path: Path) -> None:
         )
 
 
+def _with_error_values(table: RawTable, workbook) -> pd.DataFrame:
+    """The sheet's grid with each Excel error cell ('#N/A', which calamine reads as empty) holding
+    its error text, so it is read as a withheld value with that code, never as a blank."""
+    errors = [
+        c for c in (workbook.unknown_cells if workbook else [])
+        if c.sheet == table.sheet and c.kind == "error"
+    ]  # fmt: skip
+    if not errors:
+        return table.grid
+    grid = table.grid.copy()
+    for cell in errors:
+        row, col = cell.row - table.first_row, column_index(cell.column)
+        if 0 <= row < len(grid) and col in grid.columns:
+            grid.iat[row, grid.columns.get_loc(col)] = cell.text
+    return grid
+
+
 def _table_records(table: RawTable, header: Header, path: Path, file_label: str, workbook):
     """Split one table into data records (raw field columns + location) and row counts, and
     find what must be reported: cells of unknown value, and columns with data but no field."""
     start = header.row_index + header.height
-    body = table.grid.iloc[start:]
+    body = _with_error_values(table, workbook).iloc[start:]
     cleaned: dict = {}
     kinds = classify_rows(body, cleaned, header)
     groups_filled = _fill_groups(cleaned, kinds, header)  # before anything is counted
@@ -573,7 +581,9 @@ def _table_records(table: RawTable, header: Header, path: Path, file_label: str,
     unmapped = [
         {
             "sheet": table.sheet,
-            "column": header.labels.get(col, f"column {_column_letters(col)} (no header)"),
+            "column": header.labels.get(
+                col, f"column {cell_ledger.column_letters(col)} (no header)"
+            ),
             "filled_rows": int(n),
         }
         for col in body.columns
@@ -1220,7 +1230,7 @@ def strict_problems(release: ReadRelease, result: Reconciled) -> list[str]:
             f"sheet {t['sheet']!r} row {t['row']}: {t['label']!r} states {t['stated']}, "
             f"{t['counted']} records counted"
         )
-    for c in unknown_cells:
+    for c in (c for c in unknown_cells if c["kind"] != "error"):  # errors are withheld values
         problems.append(
             f"sheet {c['sheet']!r}, row {c['row']}, column {c['column']!r} "
             f"({c['field'] or 'no field'}): the cell holds the error {c['text']}, not a value"
