@@ -64,7 +64,7 @@ page.show_balance(summary)
 # Each non-empty cell of every sheet is a field of a kept person, a cell of a rejected row, or
 # structure a person would recognise (a title, a header, a format hint, a "Data as of" or source
 # line, a note, a total, a table of counts). Anything else is unexplained: it stops a strict run,
-# and the status above says so.
+# and the status under the table says so.
 
 # %%
 page.show_table(page.cell_accounting_table(summary), "Every non-empty cell of the file, by kind")

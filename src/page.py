@@ -293,8 +293,8 @@ def show_cell_balance(summary: CleaningSummary) -> None:
             "<p><strong>{mark} {read} cells read = {kept} fields of kept people + {rejected} "
             "cells of rejected rows + {structure} structure + {unexplained} unexplained.</strong> "
             "Status: {status}.</p>",
-            mark=mark, read=c.read, kept=c.fields_kept, rejected=c.rejected,
-            structure=c.structure, unexplained=c.unexplained, status=summary.status,
+            mark=mark, read=f"{c.read:,}", kept=f"{c.fields_kept:,}", rejected=f"{c.rejected:,}",
+            structure=f"{c.structure:,}", unexplained=f"{c.unexplained:,}", status=summary.status,
         )
     )  # fmt: skip
 
