@@ -73,11 +73,6 @@ def line_kind(text: str, default: str = "title") -> str:
     return default
 
 
-def is_format_hint_row(texts: list[str]) -> bool:
-    """True when every filled cell of a row is a format hint (and there is at least one)."""
-    return bool(texts) and all(FORMAT_HINT.match(t.strip()) for t in texts)
-
-
 def entry(sheet: str | None, row: int, columns: list[int], kind: str, text: str) -> dict:
     """One structure row for the summary and the cleaning page."""
     text = " ".join(str(text).split())
