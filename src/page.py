@@ -232,12 +232,17 @@ ROW_LABELS = {
 }
 
 
+def _counts_table(record, labels: dict[str, str], heading: str) -> pd.DataFrame:
+    """One row per field of an accounting record (RowAccounting, CellAccounting): its label
+    under `heading`, and its count."""
+    return pd.DataFrame(
+        {heading: list(labels.values()), "count": [int(getattr(record, k)) for k in labels]}
+    )
+
+
 def row_accounting_table(summary: CleaningSummary) -> pd.DataFrame:
     """Rows of every kind the cleaner saw, with counts."""
-    rows = summary.rows
-    return pd.DataFrame(
-        {"rows": list(ROW_LABELS.values()), "count": [int(getattr(rows, k)) for k in ROW_LABELS]}
-    )
+    return _counts_table(summary.rows, ROW_LABELS, "rows")
 
 
 def unaccounted_rows(summary: CleaningSummary) -> int:
@@ -275,13 +280,7 @@ CELL_LABELS = {
 
 def cell_accounting_table(summary: CleaningSummary) -> pd.DataFrame:
     """Where every non-empty cell went, with counts."""
-    cells = summary.cells
-    return pd.DataFrame(
-        {
-            "cells": list(CELL_LABELS.values()),
-            "count": [int(getattr(cells, k)) for k in CELL_LABELS],
-        }
-    )
+    return _counts_table(summary.cells, CELL_LABELS, "cells")
 
 
 def show_cell_balance(summary: CleaningSummary) -> None:
