@@ -16,12 +16,13 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1500000000
 
-.PHONY: help env reports test test-fast browser lint lab scratch bench run manifest standin lock clean distclean
+.PHONY: help env cluster-env reports plan unlock test test-fast browser lint lab scratch bench run manifest standin lock clean distclean
 
 help:
 	@echo "make reports   build every report into reports/ (creates .venv on first use)"
 	@echo "make test      run every test (unit, pipeline, browser)"
-	@echo "make run NB=<name> PARAMS=<file.yml>   run one pipeline notebook with other parameters"
+	@echo "make plan      what make reports would run, and why (runs nothing)"
+	@echo "make run NB=<name> PARAMS=<file.yml>   one notebook with other parameters, into build/adhoc/"
 	@echo "make lab       JupyterLab on 127.0.0.1 with the project kernel (EDIT=1 to save pipeline notebooks)"
 	@echo "make scratch NB=<name>   your own copy of a pipeline notebook in notebooks/scratch/"
 	@echo "make lint      ruff, notebook pairing and output checks"
@@ -36,30 +37,51 @@ $(STAMP): requirements.lock
 	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@$(PY) -m pip install -q --disable-pip-version-check "$$(grep "^uv==" requirements.lock)" 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	@echo "installing requirements.lock into $(VENV)"
-	@$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	@# bytecode compiled now: each report's process and kernel import pandas and matplotlib, and
+	@# compiling them on every import (PYTHONDONTWRITEBYTECODE) would cost seconds per process
+	@$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.lock
 	@echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/stca_repo.pth"
 	@$(PY) -m ipykernel install --sys-prefix --name stca-foia --display-name "Python (stca-foia)" >/dev/null
+	@touch $@
+
+# The SLURM executor plugin (profiles/slurm), beside the environment rather than in it: see
+# pyproject.toml's `cluster` extra. Cluster runs and the test that dry-runs profiles/slurm put
+# it on PYTHONPATH.
+CLUSTER := $(VENV)/cluster
+cluster-env: $(CLUSTER)/.installed
+$(CLUSTER)/.installed: pyproject.toml $(STAMP)
+	@echo "installing the SLURM executor plugin into $(CLUSTER)"
+	@$(VENV)/bin/uv pip install -q --target $(CLUSTER) --no-deps --python $(PY) \
+	  $$($(PY) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["cluster"]))')
 	@touch $@
 
 lock:
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --universal --no-header -q
 
-# One build process (src/build.py) reads pipeline.yml, works out from content what is stale, and
-# runs it: up to JOBS notebooks at once, kernels started ahead. One build at a time: a second
-# `make reports` in the same checkout stops at once and says so (flock, from util-linux; exit
-# status 75) instead of running every notebook twice.
+# Snakemake runs the pipeline (Snakefile, from pipeline.yml) with profiles/local: up to JOBS
+# notebooks at once, each report re-run only when something it is built from changed. Snakemake
+# locks the checkout, so a second `make reports` here stops with a message instead of running
+# every notebook twice. `make plan` says what would run and why, running nothing.
+SNAKEMAKE = $(VENV)/bin/snakemake --profile profiles/local --cores $(JOBS)
+LOCK_HINT = echo "make reports: another build may be running in $(CURDIR) (Snakemake holds .snakemake/locks/); wait for it, or run 'make unlock' if none is running" >&2
+
 reports: $(STAMP)
-	@mkdir -p build
-	@if ! command -v flock >/dev/null; then $(PY) -m src.build --jobs $(JOBS); exit $$?; fi; \
-	flock -n -E 75 build/.reports.lock $(PY) -m src.build --jobs $(JOBS) || { rc=$$?; \
-	  if [ $$rc = 75 ]; then echo "make reports: another build is running in $(CURDIR) (it holds build/.reports.lock); wait for it to finish" >&2; fi; \
-	  exit $$rc; }
+	@$(SNAKEMAKE) || { rc=$$?; if ls .snakemake/locks/*.lock >/dev/null 2>&1; then $(LOCK_HINT); fi; exit $$rc; }
 
+plan: $(STAMP)
+	@$(SNAKEMAKE) --dry-run --quiet rules host
+
+unlock: $(STAMP)
+	$(SNAKEMAKE) --unlock
+
+# One notebook with other parameters, written only under build/adhoc/<name>-<time>/ (OUT= to
+# choose the folder there); reports/ and data/processed/ are never written, so a build in
+# progress is not disturbed.
 run: $(STAMP)
-	@test -n "$(NB)" || { echo "usage: make run NB=<pipeline name or notebook path> [PARAMS=file.yml]"; exit 2; }
-	$(PY) -m src.pipeline run "$(NB)" --adhoc $(if $(PARAMS),--params-file "$(PARAMS)")
+	@test -n "$(NB)" || { echo "usage: make run NB=<pipeline name or notebook path> [PARAMS=file.yml] [OUT=build/adhoc/<folder>]"; exit 2; }
+	$(PY) -m src.run adhoc "$(NB)" $(if $(PARAMS),--params-file "$(PARAMS)") $(if $(OUT),--out "$(OUT)")
 
-test: $(STAMP) browser
+test: $(STAMP) $(CLUSTER)/.installed browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The browser tests drive a system Chromium (never a downloaded one): Debian's package, installed
@@ -112,7 +134,7 @@ standin: $(STAMP)
 	$(PY) -m src.standin
 
 clean:
-	rm -rf build reports/*.html reports/figures data/processed/*
+	rm -rf build reports/*.html reports/figures reports/data data/processed/* .snakemake
 
 distclean: clean
 	rm -rf $(VENV)

@@ -35,7 +35,7 @@ strict = True  # anything listed under "To review" (and any unexplained cell) st
 date_order = None  # "mdy" or "dmy" for N/N/YYYY dates when no value settles the order
 
 # %%
-from src import clean, helpers, page, views
+from src import clean, cleaning_page, helpers, page, views
 from src.schema import DATA_DICTIONARY
 
 foia_file = helpers.resolve_foia_path(raw_path)
@@ -46,7 +46,7 @@ page.show_data_notice(status)
 result = clean.clean_foia(foia_file, period_end=period_end, strict=strict, date_order=date_order)
 paths = clean.write_outputs(result, processed_dir)
 summary = result.summary
-page.show_source(summary)
+cleaning_page.show_source(summary)
 
 # %% [markdown]
 # ## Every row accounted for
@@ -55,8 +55,8 @@ page.show_source(summary)
 # headers, blanks, totals and footnotes, counted here so nothing disappears unseen.
 
 # %%
-page.show_table(page.row_accounting_table(summary), "Every row of the file, by kind")
-page.show_balance(summary)
+page.show_table(cleaning_page.row_accounting_table(summary), "Every row of the file, by kind")
+cleaning_page.show_balance(summary)
 
 # %% [markdown]
 # ## Every cell accounted for
@@ -67,16 +67,16 @@ page.show_balance(summary)
 # and the status under the table says so.
 
 # %%
-page.show_table(page.cell_accounting_table(summary), "Every non-empty cell of the file, by kind")
-page.show_cell_balance(summary)
-structure = page.structure_table(summary)
+page.show_table(cleaning_page.cell_accounting_table(summary), "Every non-empty cell of the file, by kind")
+cleaning_page.show_cell_balance(summary)
+structure = cleaning_page.structure_table(summary)
 page.show_table(structure, "Rows read as structure, with their cells", max_rows=len(structure))
-page.show_table(page.unexplained_table(summary), "Cells the cleaner could not place")
+page.show_table(cleaning_page.unexplained_table(summary), "Cells the cleaner could not place")
 
 # %%
-page.show_table(page.sheets_table(summary), "What each sheet held")
+page.show_table(cleaning_page.sheets_table(summary), "What each sheet held")
 page.show_table(
-    page.column_names_table(summary),
+    cleaning_page.column_names_table(summary),
     "How the column headers were read (sheets with one layout together)",
 )
 
@@ -84,7 +84,7 @@ page.show_table(
 # ## Totals printed in the spreadsheet, checked against the records above them
 
 # %%
-page.show_table(page.total_checks_table(summary), "Totals printed in the file, checked")
+page.show_table(cleaning_page.total_checks_table(summary), "Totals printed in the file, checked")
 
 # %% [markdown]
 # ## Rejected rows
@@ -94,7 +94,7 @@ page.show_table(page.total_checks_table(summary), "Totals printed in the file, c
 # from, so it can be checked in the original file.
 
 # %%
-page.show_table(page.rejected_table(result.rejected), "Rejected rows, as received")
+page.show_table(cleaning_page.rejected_table(result.rejected), "Rejected rows, as received")
 page.show_downloads(["rejected_rows.csv"])
 
 # %% [markdown]
@@ -103,7 +103,7 @@ page.show_downloads(["rejected_rows.csv"])
 # Kept in the table as "Unknown" (country) or "unknown" (exception), and listed here for review.
 
 # %%
-page.show_table(page.unrecognized_table(summary), "Labels the cleaner did not recognise")
+page.show_table(cleaning_page.unrecognized_table(summary), "Labels the cleaner did not recognise")
 
 # %% [markdown]
 # ## To review
@@ -114,7 +114,7 @@ page.show_table(page.unrecognized_table(summary), "Labels the cleaner did not re
 # layout does not explain, group labels filled down and times of day dropped from dates.
 
 # %%
-page.show_table(page.review_table(summary), "Findings to review")
+page.show_table(cleaning_page.review_table(summary), "Findings to review")
 
 # %% [markdown]
 # ## The cleaned table
@@ -123,11 +123,11 @@ page.show_table(page.review_table(summary), "Findings to review")
 # Its columns:
 
 # %%
-page.show_schema_result(summary)
+cleaning_page.show_schema_result(summary)
 page.show_table(
     views.dictionary(DATA_DICTIONARY, result.cases), "Data dictionary of the cleaned table"
 )
 page.show_downloads(["stca_cases.csv"])
 
 # %% tags=["analyst"]
-page.show_table(page.preview(result.cases), "The first ten cleaned rows")
+page.show_table(cleaning_page.preview(result.cases), "The first ten cleaned rows")

@@ -35,7 +35,7 @@ verdicts_path = "data/processed/claims_verdicts.csv"
 strict = True  # fail the build when a checked claim is not supported or inconsistent
 
 # %%
-from src import claims, helpers, page
+from src import claims, context, helpers, page
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
@@ -52,7 +52,7 @@ verdicts_file = helpers.write_csv_atomic(verdicts, helpers.repo_path(verdicts_pa
 # ## What the verdicts rest on
 
 # %%
-page.show_verdict_breakdown(verdicts)
+claims.show_verdict_breakdown(verdicts)
 
 # %% [markdown]
 # ## Each claim, how we read it, and its verdict
@@ -62,7 +62,7 @@ page.show_verdict_breakdown(verdicts)
 # article's years are read as calendar years: that reading is our assumption.
 
 # %%
-page.show_table(page.verdict_table(verdicts), "Checked claims, with their basis and verdict")
+page.show_table(claims.verdict_table(verdicts), "Checked claims, with their basis and verdict")
 page.show_downloads(["claims_verdicts.csv"])
 
 # %% [markdown]
@@ -73,13 +73,13 @@ page.show_downloads(["claims_verdicts.csv"])
 # counts the article's U.S.-bound cases.
 
 # %%
-page.show_table(page.context_figures_table(ctx["stca_context"]), "STCA figures from other sources")
+page.show_table(context.context_figures_table(ctx["stca_context"]), "STCA figures from other sources")
 
 # %% [markdown]
 # ## Claims no data can check
 
 # %%
-page.show_table(page.not_checkable_table(verdicts), "Claims no data can check, and why")
+page.show_table(claims.not_checkable_table(verdicts), "Claims no data can check, and why")
 
 # %%
 if strict:

@@ -32,7 +32,7 @@ last_year = 2017
 top_nationalities = 10
 
 # %%
-from src import figures, helpers, page, views
+from src import charts, figures, helpers, page, views
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
@@ -44,7 +44,7 @@ page.show_year_basis_note(year_basis, foia)
 cases = read_cases(helpers.repo_path(cases_path))
 in_range = views.in_years(cases, year_basis, first_year, last_year)
 out_dir = helpers.repo_path(figures_dir)
-charts = []
+published = []
 
 # %% [markdown]
 # ## Cases per year
@@ -55,7 +55,7 @@ charts = []
 partial = figures.partial_years(period_end, year_basis)
 table = figures.year_table(cases, year_basis, first_year, last_year, foia, partial)
 chart = figures.chart_cases_per_year(table, year_basis, period_end)
-charts.append(figures.publish(chart, out_dir))
+published.append(charts.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Which exception people used
@@ -63,7 +63,7 @@ charts.append(figures.publish(chart, out_dir))
 # %%
 table = figures.exception_table(in_range, foia)
 chart = figures.chart_exceptions(table, foia.exception_share(figures.FAMILY_PUBLIC))
-charts.append(figures.publish(chart, out_dir))
+published.append(charts.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Citizenship
@@ -73,14 +73,14 @@ charts.append(figures.publish(chart, out_dir))
 # %%
 table = figures.nationality_table(in_range, top_nationalities, foia)
 chart = figures.chart_nationalities(table, len(in_range), foia.total())
-charts.append(figures.publish(chart, out_dir))
+published.append(charts.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Expedited removal
 
 # %%
 chart = figures.chart_expedited_removal(figures.expedited_removal_table(in_range, foia))
-charts.append(figures.publish(chart, out_dir))
+published.append(charts.publish(chart, out_dir))
 
 # %%
-figure_index = figures.write_figure_index(charts, out_dir)
+figure_index = charts.write_figure_index(published, out_dir)

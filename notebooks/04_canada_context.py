@@ -28,7 +28,7 @@ summary_path = "data/processed/cleaning_summary.json"
 figures_dir = "reports/figures/canada_context"
 
 # %%
-from src import context, figures, helpers, page
+from src import canada_figures, charts, context, helpers, page
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
@@ -39,7 +39,7 @@ page.show_data_notice(foia)
 cases = read_cases(helpers.repo_path(cases_path))
 ctx = {key: context.load_context(key) for key in context.CONTEXT_FILES}
 out_dir = helpers.repo_path(figures_dir)
-charts = []
+published = []
 
 # %% [markdown]
 # ## Both directions, like for like
@@ -56,19 +56,19 @@ charts = []
 # is marked so.
 
 # %%
-table = figures.comparison_table(cases, ctx, period_end, foia)
-chart = figures.chart_comparison(table)
-charts.append(figures.publish(chart, out_dir))
+table = canada_figures.comparison_table(cases, ctx, period_end, foia)
+chart = canada_figures.chart_comparison(table)
+published.append(charts.publish(chart, out_dir))
 page.show_table(table, "Both directions, like for like: the values and ratios behind the chart")
 
 # %% [markdown]
 # ## The Canada side, 2017 to 2019
 
 # %%
-table = figures.canada_side_table(ctx)
-chart = figures.chart_canada_side(table)
-charts.append(figures.publish(chart, out_dir))
-figure_index = figures.write_figure_index(charts, out_dir)
+table = canada_figures.canada_side_table(ctx)
+chart = canada_figures.chart_canada_side(table)
+published.append(charts.publish(chart, out_dir))
+figure_index = charts.write_figure_index(published, out_dir)
 
 # %% [markdown]
 # ## Revisions
@@ -77,9 +77,9 @@ figure_index = figures.write_figure_index(charts, out_dir)
 # the first published ones are kept in the data with their sources.
 
 # %%
-page.show_table(page.revisions_table(ctx["rcmp_monthly"]), "RCMP interceptions: revisions")
+page.show_table(context.revisions_table(ctx["rcmp_monthly"]), "RCMP interceptions: revisions")
 page.show_table(
-    page.revisions_table(ctx["land_port_monthly"]), "Claims at land ports: revisions"
+    context.revisions_table(ctx["land_port_monthly"]), "Claims at land ports: revisions"
 )
 
 # %% [markdown]

@@ -29,12 +29,12 @@ flows_path = "data/processed/border_flows.csv"
 figures_dir = "reports/figures/both_directions"
 
 # %%
-from src import border_figures, figures, helpers, official, page
+from src import border_figures, charts, helpers, official, page
 
 flows = official.border_flows()
 flows_file = helpers.write_csv_atomic(flows, helpers.repo_path(flows_path))
 out_dir = helpers.repo_path(figures_dir)
-charts = []
+published = []
 page.show_table(official.flows_overview(flows), "What the official files hold")
 page.show_downloads(["border_flows.csv"])
 page.show_table(official.flows_dictionary(), "Data dictionary of the official border table")
@@ -49,7 +49,7 @@ page.show_table(official.flows_dictionary(), "Data dictionary of the official bo
 
 # %%
 chart = border_figures.chart_northern_sectors(border_figures.sector_table(flows))
-charts.append(figures.publish(chart, out_dir))
+published.append(charts.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Both directions, month by month
@@ -64,22 +64,22 @@ charts.append(figures.publish(chart, out_dir))
 chart = border_figures.chart_both_directions(
     border_figures.monthly_table(flows), border_figures.southbound_prior_claims()
 )
-charts.append(figures.publish(chart, out_dir))
+published.append(charts.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Who is apprehended on the northern border
 
 # %%
 chart = border_figures.chart_citizenship(border_figures.citizenship_table(flows))
-charts.append(figures.publish(chart, out_dir))
+published.append(charts.publish(chart, out_dir))
 
 # %% [markdown]
 # ## Canada's asylum claims, by where they were made
 
 # %%
 chart = border_figures.chart_offices(border_figures.office_table(flows))
-charts.append(figures.publish(chart, out_dir))
-figure_index = figures.write_figure_index(charts, out_dir)
+published.append(charts.publish(chart, out_dir))
+figure_index = charts.write_figure_index(published, out_dir)
 
 # %% [markdown]
 # ## Where two official files publish the same series

@@ -14,7 +14,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from src import context, official
-from src.figures import (
+from src.charts import (
     ACCENT,
     MAIN,
     MUTED,

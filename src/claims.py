@@ -25,6 +25,7 @@ import pandas as pd
 
 from src import context, metrics
 from src.helpers import REFERENCES_DIR
+from src.page import display_html, mark_invented, safe_html, show_table
 from src.status import INVENTED, FoiaStatus, derive, format_ratio, round_ratio
 
 LEDGER = REFERENCES_DIR / "article_claims.csv"
@@ -513,3 +514,45 @@ def require_supported(verdicts: pd.DataFrame) -> None:
         raise ClaimsNotSupported(
             f"{len(failed)} checked claim(s) failed:\n  - " + "\n  - ".join(lines)
         )
+
+
+# ---------------------------------------------------------------- the claims page's tables
+
+
+def show_verdict_breakdown(verdicts: pd.DataFrame) -> None:
+    """Lead with what the verdicts rest on: one sentence, then claims per basis and verdict."""
+    counts = verdicts["verdict"].value_counts()
+    parts = [f"{n} {verdict}" for verdict, n in counts.items()]
+    display_html(
+        safe_html(
+            "<p><strong>{n} claims: {parts}.</strong> What each verdict rests on:</p>",
+            n=len(verdicts),
+            parts="; ".join(parts),
+        )
+    )
+    show_table(verdict_breakdown(verdicts), "Claims by what the verdict rests on")
+
+
+def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Checked claims, one row each: the claim, the article's words, how they are read, what is
+    expected (comparison and value), what was computed (marked when invented), basis, verdict."""
+    checkable = verdicts[verdicts["basis"] != "no data can test it"]
+    table = mark_invented(checkable, ["computed"], status_column="computed_status")
+    table = table.assign(expected=table["comparison"] + " " + table["expected"])
+    table = table[
+        ["claim", "article_quote", "interpretation", "expected", "computed", "basis", "verdict",
+         "note"]
+    ]  # fmt: skip
+    return table.rename(
+        columns={"article_quote": "the article's words", "interpretation": "read as",
+                 "note": "what else the check found"}
+    ).reset_index(drop=True)  # fmt: skip
+
+
+def not_checkable_table(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Claims no data can test, with the article's words and the reason."""
+    table = verdicts[verdicts["basis"] == "no data can test it"]
+    table = table[["claim", "article_quote", "note"]]
+    return table.rename(
+        columns={"article_quote": "the article's words", "note": "why not"}
+    ).reset_index(drop=True)

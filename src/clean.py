@@ -32,8 +32,10 @@ from src.helpers import (
     CleaningError,
     ManifestError,
     check_input_file,
+    check_writable,
     data_status,
     find_manifest_dir,
+    pipeline_defaults,
     relative_to_root,
     release_suffix,
     repo_path,
@@ -1378,8 +1380,6 @@ def clean_foia(
 
 def default_period_end() -> str:
     """The data period's last day, as set once in pipeline.yml (defaults.parameters)."""
-    from src.helpers import pipeline_defaults
-
     return pipeline_defaults()["period_end"]
 
 
@@ -1464,6 +1464,7 @@ def write_outputs(
     never reads a mixed set.
     """
     out = repo_path(processed_dir)
+    check_writable(out / OUTPUT_NAMES["cases"])
     out.mkdir(parents=True, exist_ok=True)
     targets = {key: out / name for key, name in OUTPUT_NAMES.items()}
     temps = {key: out / f".{name}.tmp" for key, name in OUTPUT_NAMES.items()}

@@ -121,3 +121,43 @@ def sources_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- tables for the pages
+
+
+def context_figures_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Figures about the agreement itself (data/raw/context/stca_context_figures.csv), one row
+    each: what is counted, the period, the value as published (with its qualifier), its status,
+    who published it and when, and the address."""
+    rows = frame[frame["version"] == "current"]
+    value = [
+        (f"{q} " if q else "") + f"{v:,}"
+        for q, v in zip(rows["qualifier"], rows["value"], strict=True)
+    ]
+    return pd.DataFrame(
+        {"what is counted": rows["scope"], "period": rows["period"].str.replace("/", " to "),
+         "value": value, "status": rows["status"], "published by": rows["publisher"],
+         "date": rows["source_date"], "source": rows["source_url"], "note": rows["note"]}
+    ).reset_index(drop=True)  # fmt: skip
+
+
+def revisions_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Periods with a superseded value: first published vs current, with both sources."""
+    superseded = frame[frame["version"] == "superseded"]
+    current = frame[frame["version"] == "current"].set_index("period")
+    rows = []
+    for _, r in superseded.iterrows():
+        first_month = r["period"].split("/")[0]
+        cur = current.loc[first_month]
+        rows.append(
+            {
+                "period": r["period"].replace("/", " to "),
+                "first published": r["value"],
+                "published by": f"{r['publisher']} ({r['source_date']})",
+                "current value": current_value(frame, r["period"]),
+                "current source": f"{cur['publisher']} ({cur['source_date']})",
+                "note": r["note"],
+            }
+        )
+    return pd.DataFrame(rows)

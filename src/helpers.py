@@ -7,15 +7,19 @@ paths are anchored at the repository root, never at the working directory.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = ROOT / "data" / "raw"
@@ -46,8 +50,6 @@ def release_suffix(path: Path) -> str:
 def dates_as_text(value):
     """`value` with every date in it as ISO text (YAML reads an unquoted 2017-03-31 as a date,
     which papermill cannot pass); dicts and lists are followed."""
-    import datetime as dt
-
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, dict):
@@ -60,8 +62,6 @@ def dates_as_text(value):
 def pipeline_defaults() -> dict:
     """pipeline.yml's defaults.parameters, dates as ISO text: settings made once for every
     notebook that declares them (the data period's `period_end`)."""
-    import yaml
-
     data = yaml.safe_load((ROOT / "pipeline.yml").read_text(encoding="utf-8")) or {}
     return dates_as_text((data.get("defaults") or {}).get("parameters") or {})
 
@@ -92,6 +92,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     so no half-written output can look finished.
     """
     target = Path(target)
+    check_writable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -124,7 +125,7 @@ def spreadsheet_safe(frame):
     """A copy of a DataFrame for download: a text cell that a spreadsheet would run as a formula
     (it starts with =, +, -, @, a tab or a carriage return; OWASP's CSV-injection advice) gets a
     leading apostrophe, so it shows as text. Numbers, including negative ones, are unchanged."""
-    import pandas as pd
+    import pandas as pd  # here: the Snakefile imports this module, and needs no pandas
 
     out = frame.copy()
     for column in out.columns:
@@ -144,9 +145,8 @@ def spreadsheet_safe(frame):
 def publish_csv(source: str | os.PathLike, target: str | os.PathLike) -> Path:
     """Copy a CSV into the published site in the spreadsheet-safe form (spreadsheet_safe); a
     file with no risky cell is copied byte for byte."""
-    import shutil
 
-    import pandas as pd
+    import pandas as pd  # here: the Snakefile imports this module, and needs no pandas
 
     frame = pd.read_csv(source, dtype="str", keep_default_na=False)
     safe = spreadsheet_safe(frame)
@@ -394,14 +394,42 @@ PROVENANCE_PAGE = "provenance.html"  # rendered into reports/ so the site stands
 # The pipeline sets this to "reports" for its runs: links in a built page are relative to the
 # page's own folder. Elsewhere (JupyterLab) links are relative to the kernel's folder, which is the
 # notebook's, so the same link works in the published HTML and in the open notebook.
-LINKS_FROM_ENV = "STCA_LINKS_FROM"
+LINKS_FROM_ENV = "STCA_LINKS_FROM"  # the folder a page is written to: links are relative to it
+PROTECTED_ENV = "STCA_PROTECTED"  # folders an ad hoc run may not write into (os.pathsep-separated)
+
+
+def links_base() -> Path:
+    """The folder page links are relative to: the page's folder in a run of src/run.py ("reports"
+    means reports/), the working directory otherwise (JupyterLab runs a notebook in its folder)."""
+    value = os.environ.get(LINKS_FROM_ENV)
+    if not value:
+        return Path.cwd()
+    return REPORTS_DIR if value == "reports" else Path(value)
+
+
+def publishing_site() -> bool:
+    """True when the page being built is one of the site's (written into reports/)."""
+    return links_base().resolve() == REPORTS_DIR.resolve()
 
 
 def link_href(target: str | os.PathLike) -> str:
-    """An href for `target` (a path in the repository, absolute or root-relative): relative to
-    reports/ in a pipeline run (see LINKS_FROM_ENV), to the working directory otherwise."""
-    base = REPORTS_DIR if os.environ.get(LINKS_FROM_ENV) == "reports" else Path.cwd()
-    return os.path.relpath(repo_path(target).resolve(), base.resolve()).replace(os.sep, "/")
+    """An href for `target` (a path in the repository, absolute or root-relative), relative to the
+    folder the page is written to (see links_base)."""
+    return os.path.relpath(repo_path(target).resolve(), links_base().resolve()).replace(os.sep, "/")
+
+
+def check_writable(target: str | os.PathLike) -> None:
+    """PermissionError when `target` is inside a folder this process may not write (an ad hoc
+    run may not write into reports/ or data/processed/, which only `make reports` writes)."""
+    protected = [Path(p) for p in os.environ.get(PROTECTED_ENV, "").split(os.pathsep) if p]
+    full = repo_path(target).resolve()
+    for folder in protected:
+        if full.is_relative_to(folder.resolve()):
+            raise PermissionError(
+                f"{relative_to_root(full)}: an ad hoc run may not write into "
+                f"{relative_to_root(folder)}/ (only `make reports` does); give this output a path "
+                f"under build/adhoc/ in the parameters file"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

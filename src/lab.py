@@ -26,6 +26,15 @@ from tornado import web
 from traitlets import Bool, List, Unicode, default
 
 from src.helpers import ROOT
+from src.notebooks import (
+    NOTEBOOKS,
+    cells_signature,
+    notebook_from_py,
+    read_notebook_text,
+    write_notebook,
+    write_pair,
+)
+from src.pipeline import load_config
 
 SCRATCH_DIR = ROOT / "notebooks" / "scratch"
 SAVE_HELP = (
@@ -39,8 +48,6 @@ SAVE_HELP = (
 
 def pipeline_files(root: Path = ROOT) -> list[str]:
     """Root-relative paths of the pipeline's notebooks (from pipeline.yml) and their .py pairs."""
-    from src.pipeline import load_config
-
     notebooks = sorted({r.notebook for r in load_config(root / "pipeline.yml")})
     return sorted({*notebooks, *(str(Path(nb).with_suffix(".py")) for nb in notebooks)})
 
@@ -79,8 +86,6 @@ class PipelineContentsManager(AsyncLargeFileManager):
 
     def _same_code(self, model, path: str) -> bool:
         """True when the saved content has the same cells (type, source, tags) as the file."""
-        from src.notebooks import cells_signature, read_notebook_text
-
         on_disk = Path(self._get_os_path(path))
         if not on_disk.exists():
             return False
@@ -93,8 +98,6 @@ class PipelineContentsManager(AsyncLargeFileManager):
 
     async def _save_committed_form(self, model, path: str):
         """Write the notebook and its pair as `python -m src.notebooks sync` would."""
-        from src.notebooks import read_notebook_text, write_pair
-
         nb = read_notebook_text(model["content"], path)
         write_pair(nb, Path(self._get_os_path(path)))
         self.emit(data={"action": "save", "path": path})
@@ -115,9 +118,6 @@ def copy_to_scratch(name: str, scratch: Path = SCRATCH_DIR) -> Path:
     """Copy the pipeline notebook `name` (a report name, a file stem or a path) into `scratch`,
     without outputs, and return the new path. Never overwrites: an existing copy is someone's
     work, so a numbered name is used instead."""
-    from src.notebooks import NOTEBOOKS, notebook_from_py, write_notebook
-    from src.pipeline import load_config
-
     reports = load_config()
     by_name = {r.name: r.notebook for r in reports}
     stems = {Path(r.notebook).stem: r.notebook for r in reports}

@@ -26,9 +26,11 @@ import sys
 from pathlib import Path
 
 import jupytext
+import jupytext.header
 import nbformat
 
-from src.helpers import ROOT
+from src.helpers import ROOT, write_text_atomic
+from src.pipeline import load_config
 
 NOTEBOOKS = ROOT / "notebooks"
 KERNELSPEC = {"display_name": "Python (stca-foia)", "language": "python", "name": "stca-foia"}
@@ -36,8 +38,6 @@ KERNELSPEC = {"display_name": "Python (stca-foia)", "language": "python", "name"
 
 def pipeline_stems() -> list[str]:
     """File stems of the notebooks pipeline.yml runs."""
-    from src.pipeline import load_config
-
     return sorted({Path(r.notebook).stem for r in load_config()})
 
 
@@ -50,7 +50,7 @@ def pairs(folder: Path = NOTEBOOKS, stems: list[str] | None = None) -> list[tupl
 def kernel_language_info() -> dict:
     """What the project kernel reports as `language_info` (JupyterLab writes it into a notebook
     when the kernel starts; committing the same keeps the notebook unmodified on open)."""
-    from ipykernel.ipkernel import IPythonKernel
+    from ipykernel.ipkernel import IPythonKernel  # here: slow to import, one check needs it
 
     return json.loads(json.dumps(IPythonKernel.language_info))
 
@@ -111,8 +111,6 @@ def read_notebook_text(content, path: str):
 def _no_version_stamp():
     """jupytext stamps its version into every header it writes; that would make each save by a
     newer jupytext a diff. Its module flag turns the stamp off (jupytext's own tests use it)."""
-    import jupytext.header
-
     before = jupytext.header.INSERT_AND_CHECK_VERSION_NUMBER
     jupytext.header.INSERT_AND_CHECK_VERSION_NUMBER = False
     try:
@@ -135,8 +133,6 @@ def py_text(nb) -> str:
 def write_notebook(nb, path: Path, paired: bool = True) -> None:
     """Write a notebook in the committed form (its code and tags as given); `paired=False`
     leaves out the jupytext pairing (a scratch copy is a plain notebook)."""
-    from src.helpers import write_text_atomic
-
     clean_notebook(nb)
     if not paired:
         nb.metadata.pop("jupytext", None)
@@ -145,8 +141,6 @@ def write_notebook(nb, path: Path, paired: bool = True) -> None:
 
 def write_pair(nb, path: Path) -> list[Path]:
     """Write `nb` as the pair of `path` (.ipynb or .py): both files in the committed form."""
-    from src.helpers import write_text_atomic
-
     clean_notebook(nb)
     ipynb, py = path.with_suffix(".ipynb"), path.with_suffix(".py")
     write_text_atomic(ipynb, ipynb_text(nb))
@@ -157,8 +151,6 @@ def write_pair(nb, path: Path) -> list[Path]:
 def sync(folder: Path = NOTEBOOKS, stems: list[str] | None = None) -> list[Path]:
     """Bring every pair in step in the committed form: the newer file wins. Return the files
     written (a file already in its committed form is left alone)."""
-    from src.helpers import write_text_atomic
-
     written = []
     for ipynb, py in pairs(folder, stems):
         if not ipynb.exists() and not py.exists():

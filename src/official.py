@@ -202,7 +202,7 @@ def read_cbp_pdf(path: Path = CBP_PDF) -> pd.DataFrame:
     """U.S. Border Patrol apprehensions (FY2020: encounters) by northern sector and month, and the
     'Northern Border' total row, one page per fiscal year. Unrounded. A closed sector's 'N/A'
     is left out (it is not a count)."""
-    import pdfplumber
+    import pdfplumber  # here: only the CBP PDF needs it, and it is slow to import
 
     source = relative_to_root(path)
     row = _rows(direction="canada_to_us", measure="usbp_apprehensions", rounding=1,
@@ -308,7 +308,7 @@ IRCC_TABLES = {  # caption (start) -> (measure, direction, rounding)
 
 def _page_tables(path: Path) -> dict[str, pd.DataFrame]:
     """The page's tables, found by their caption (white space normalised), not by position."""
-    import lxml.html
+    import lxml.html  # here: only the IRCC pages need it
 
     doc = lxml.html.fromstring(path.read_bytes())
     by_caption = {}

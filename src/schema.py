@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from src.parsers import EXCEPTIONS, UNKNOWN, fiscal_year
+from src.parsers import EXCEPTIONS, UNKNOWN, fiscal_year, per_distinct
 
 DATA_DICTIONARY: dict[str, str] = {
     "case_id": "Case identifier from the release; when absent, 'row:<file>:<sheet>:<row>' (stable).",
@@ -36,8 +36,6 @@ OUTPUT_COLUMNS = list(DATA_DICTIONARY)
 
 
 def _years_agree(df: pd.DataFrame) -> pd.Series:
-    from src.parsers import per_distinct  # dates repeat: parse each distinct one once
-
     dates = per_distinct(lambda s: pd.to_datetime(s, format="%Y-%m-%d"), df["screening_date"])
     has_date = dates.notna()
     cal_ok = ~has_date | (dates.dt.year == df["calendar_year"])

@@ -1,8 +1,10 @@
-"""The published site's reader-facing pieces: web addresses as links, the datasets offered for
-download, the key findings of the landing page (each with its status), and the methodology page.
+"""The published site's own pages: the index (key findings, each with its status, and every
+report with its downloads) and the methodology page (sources, assumptions, revisions and the
+pipeline's picture). `python -m src.site` writes them, with the datasets, into reports/; the
+Snakefile's `site` rule runs it after every report.
 
-Everything here reads built data (data/processed, the chart folders) and writes into reports/;
-it never decides a value's status itself: statuses come from the data (src/status.py).
+Everything here reads built data (data/processed, the chart folders); it never decides a value's
+status itself: statuses come from the data (src/status.py).
 """
 
 from __future__ import annotations
@@ -10,103 +12,37 @@ from __future__ import annotations
 import json
 import os
 import re
-from html import escape
+import subprocess
+import sys
+from pathlib import Path
 
+import jinja2
+import pandas as pd
+
+from src import context, dag
+from src.datasets import publish_datasets
 from src.helpers import (
-    CONTEXT_DIR,
     FIGURES_DIR,
     FOIA_DIR,
+    MANIFEST_NAME,
     PROCESSED_DIR,
+    PROVENANCE_PAGE,
+    RAW_DIR,
     REPORTS_DIR,
-    publish_csv,
+    ROOT,
+    relative_to_root,
+    repo_path,
+    sha256_file,
+    write_text_atomic,
 )
+from src.pipeline import TEMPLATES, Report, load_config
+from src.status import weakest
+from src.summary import CleaningSummary
 
-URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:]")
 ARTICLE_URL = (
     "https://www.vice.com/en/article/bjdkd5/a-small-number-of-people-are-fleeing-canada-for-the-u-s"
 )
-LINK_ATTRS = 'target="_blank" rel="noopener"'
-
-
-def link(url: str, text: str | None = None) -> str:
-    """An escaped link that opens in a new tab (navigation, not a request the page makes)."""
-    return f'<a href="{escape(url)}" {LINK_ATTRS}>{escape(text or url)}</a>'
-
-
-def linkify(html: str) -> str:
-    """Turn every bare web address in the text of `html` into a link; addresses already inside a
-    link, a tag's attributes, a script or a style are left alone."""
-    parts = re.split(r"(<[^>]+>)", html)
-    out, skip = [], 0
-    for part in parts:
-        if part.startswith("<"):
-            tag = part[1:].split()[0].rstrip(">").lower() if len(part) > 2 else ""
-            if tag in ("a", "script", "style"):
-                skip += 1
-            elif tag in ("/a", "/script", "/style"):
-                skip = max(0, skip - 1)
-            out.append(part)
-        elif skip:
-            out.append(part)
-        else:
-            out.append(URL.sub(lambda m: link(m.group(0)), part))
-    return "".join(out)
-
-
-def add_contents(html: str, minimum: int = 4) -> str:
-    """Put a table of contents (the page's h2 headings) after the first h1 of a long page."""
-    headings = re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', html, re.S)
-    if len(headings) < minimum:
-        return html
-    items = "".join(
-        f'<li><a href="#{anchor}">{re.sub(r"<[^>]+>", "", text).replace("¶", "").strip()}</a></li>'
-        for anchor, text in headings
-    )
-    toc = f'<nav class="toc" aria-label="On this page"><strong>On this page</strong><ol>{items}</ol></nav>'
-    match = re.search(r"</h1>", html)
-    return html if match is None else html[: match.end()] + toc + html[match.end() :]
-
-
-# ---------------------------------------------------------------- downloads
-
-DATASETS = [  # (file in data/processed or data/raw, title, what one row is)
-    (PROCESSED_DIR / "stca_cases.csv", "Cleaned cases", "one person screened under an STCA exception"),
-    (PROCESSED_DIR / "rejected_rows.csv", "Rejected rows", "one row of the release not kept, with the reason and the raw values"),
-    (PROCESSED_DIR / "claims_verdicts.csv", "Claims and verdicts", "one claim of the article, its check, basis and verdict"),
-    (PROCESSED_DIR / "border_flows.csv", "Official border figures", "one value from an official file, with the file and cell it came from; totals and their breakdowns are both rows, so keep one measure, source_file and period_type, then either area and category 'all' or one kind of breakdown, before summing; complete is false for a partial year"),
-    *[(path, f"Canada-side figures: {path.stem.replace('_', ' ')}", "one published figure with its source; keep version 'current' before summing (the other rows are earlier or other sources' values for the same period)")
-      for path in sorted(CONTEXT_DIR.glob("*.csv"))],
-]  # fmt: skip
-DATA_DIR_NAME = "data"
-
-
-def publish_datasets() -> list[dict]:
-    """Copy each dataset into reports/data/ (so the site carries its own data) and return
-    title, href (relative to reports/), size and row meaning for each that exists."""
-    target = REPORTS_DIR / DATA_DIR_NAME
-    target.mkdir(parents=True, exist_ok=True)
-    offered = []
-    for path, title, row in DATASETS:
-        if not path.exists():
-            continue
-        publish_csv(path, target / path.name)  # a formula-like text cell is made inert
-        rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
-        offered.append(
-            {"title": title, "href": f"{DATA_DIR_NAME}/{path.name}", "rows": rows, "row": row}
-        )
-    return offered
-
-
-def dataset_href(name: str) -> str:
-    """Where a page links the dataset `name`: its copy in reports/data/ in a pipeline run, the
-    file itself in JupyterLab (see helpers.link_href)."""
-    from src.helpers import LINKS_FROM_ENV, link_href
-
-    if os.environ.get(LINKS_FROM_ENV) == "reports":
-        return f"{DATA_DIR_NAME}/{name}"
-    source = next((path for path, _, _ in DATASETS if path.name == name), PROCESSED_DIR / name)
-    return link_href(source)
-
+PIPELINE_PICTURE = dag.OUT_DIR / "pipeline.svg"  # drawn by src/dag.py
 
 # ---------------------------------------------------------------- key findings
 
@@ -146,8 +82,6 @@ def _chart_finding(report: str, name: str, text_after: str = "") -> dict | None:
 def _southbound_finding() -> dict | None:
     """IRCC's count of southbound people who had claimed asylum in Canada, beside the Border
     Patrol findings (data/raw/context/stca_context_figures.csv). Its share is our arithmetic."""
-    from src import context
-
     rows = context.current(context.load_context("stca_context")).set_index("measure")
     if "southbound_apprehensions_prior_refugee_claim" not in rows.index:
         return None
@@ -169,8 +103,6 @@ def key_findings(is_standin: bool) -> list[dict]:
     (which state only non-invented numbers, a tested property) and the claims verdicts. Each
     finding's label comes from the statuses of the values it states (`status.weakest`), never
     from the finding's place on the page."""
-    from src.status import weakest
-
     findings = [
         _chart_finding("both_directions", "northern_border_by_sector"),
         _chart_finding("both_directions", "both_directions_by_month"),
@@ -178,8 +110,6 @@ def key_findings(is_standin: bool) -> list[dict]:
     findings.append(_southbound_finding())
     verdicts_path = PROCESSED_DIR / "claims_verdicts.csv"
     if verdicts_path.exists():
-        import pandas as pd  # here, not at the top: the build's no-op check imports this module
-
         verdicts = pd.read_csv(verdicts_path, keep_default_na=False).set_index("claim_id")
         if "canada_bound_surge" in verdicts.index:
             surge = verdicts.loc["canada_bound_surge"]
@@ -225,8 +155,6 @@ def key_findings(is_standin: bool) -> list[dict]:
 
 def methodology_facts() -> dict:
     """What the methodology page shows: sources with links, assumptions, and revisions."""
-    from src import context
-
     frames = {key: context.load_context(key) for key in context.CONTEXT_FILES}
     sources = context.sources_table(frames).drop_duplicates(["publisher", "url"])
     revisions = []
@@ -247,4 +175,125 @@ def methodology_facts() -> dict:
         "revisions": revisions,
         "assumptions": assumptions,
         "article_url": ARTICLE_URL,
+        "pipeline": pipeline_picture(),
     }
+
+
+def pipeline_picture() -> dict | None:
+    """The methodology page's picture of the pipeline: its address, alt text (the graph in
+    words), size and its data (the DOT file), or None before it is drawn."""
+    svg, dot = PIPELINE_PICTURE, PIPELINE_PICTURE.with_suffix(".dot")
+    if not (svg.exists() and dot.exists()):
+        return None
+    size = re.search(r'<svg[^>]*width="([\d.]+)pt" height="([\d.]+)pt"', svg.read_text("utf-8"))
+    width, height = (round(float(v) * 4 / 3) for v in size.groups()) if size else (None, None)
+    return {
+        "src": os.path.relpath(svg, REPORTS_DIR),
+        "data": os.path.relpath(dot, REPORTS_DIR),
+        "alt": dag.describe(dag.parse_dot(dot.read_text("utf-8"))),
+        "width": width,
+        "height": height,
+    }
+
+
+# ---------------------------------------------------------------- the index page
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def build_facts() -> dict:
+    """Git commit, its date (not the wall clock, so rebuilds match) and the raw-data checksums."""
+    summary_path = PROCESSED_DIR / "cleaning_summary.json"
+    summary = (
+        CleaningSummary.from_dict(json.loads(summary_path.read_text()), str(summary_path))
+        if summary_path.exists()
+        else None
+    )
+    manifest = RAW_DIR / MANIFEST_NAME
+    return {
+        "commit": _git("rev-parse", "--short=12", "HEAD") or "not a git checkout",
+        "commit_date": _git("show", "-s", "--format=%cI", "HEAD") or "unknown",
+        "foia_file": summary.source_file if summary else "not built",
+        "foia_sha256": summary.source_sha256 if summary else "",
+        "is_standin": summary.is_standin if summary else True,
+        "manifest_sha256": sha256_file(manifest) if manifest.exists() else "",
+        # only a web address git knows (never a guessed one; a local clone has none)
+        "repository_url": next(
+            (u for u in [_git("remote", "get-url", "origin")] if u.startswith("https://")), ""
+        ),
+    }
+
+
+def build_index(reports: list[Report]) -> Path:
+    """Write reports/index.html: each report's title, summary, both renderings, figure CSVs."""
+    entries = []
+    for report in reports:
+        figures, rows = [], {}
+        if report.parameters.get("figures_dir"):
+            folder = repo_path(report.parameters["figures_dir"])
+            figures = [relative_to_root(p) for p in sorted(folder.glob("*.csv"))]
+            index = folder / "figures.json"
+            if index.exists():  # what one row of each chart's CSV is, and how to sum it
+                rows = {e["name"]: e.get("row", "") for e in json.loads(index.read_text("utf-8"))}
+        entries.append(
+            {
+                "name": report.name,
+                "title": report.title,
+                "summary": report.summary,
+                "html": report.html.name if report.html.exists() else None,
+                "html_full": report.html_full.name if report.html_full.exists() else None,
+                "figure_csvs": [os.path.relpath(repo_path(f), REPORTS_DIR) for f in figures],
+                "figure_rows": {
+                    os.path.relpath(repo_path(f), REPORTS_DIR): rows.get(Path(f).stem, "")
+                    for f in figures
+                },
+                "parameters": report.parameters,
+                "data": report.data,
+            }
+        )
+    # Reports built only on official files first (they hold real numbers), in pipeline order.
+    entries.sort(key=lambda e: e["data"] != "official")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    facts = build_facts()
+    build_provenance_page(env)
+    html = env.get_template("index.html.j2").render(
+        reports=entries,
+        facts=facts,
+        provenance_href=PROVENANCE_PAGE,
+        findings=key_findings(facts["is_standin"]),
+        datasets=publish_datasets(),
+        article_url=ARTICLE_URL,
+        repository_url=facts["repository_url"],
+    )
+    return write_text_atomic(REPORTS_DIR / "index.html", html)
+
+
+def build_provenance_page(env) -> Path:
+    """reports/provenance.html: the methodology and limitations page, written for readers
+    (sources with links, what each measure counts, assumptions, revisions), so the notices' link
+    works wherever reports/ is published. Maintainer notes stay in data/raw/PROVENANCE.md."""
+    html = env.get_template("provenance.html.j2").render(facts=methodology_facts())
+    return write_text_atomic(REPORTS_DIR / PROVENANCE_PAGE, html)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m src.site`: write reports/index.html, provenance.html and reports/data/."""
+    path = build_index(load_config())
+    print(f"[site] ✓ {relative_to_root(path)} and {PROVENANCE_PAGE}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -203,7 +203,7 @@ def _yes_no_cell(value: bool | None, rng: np.random.Generator):
 
 def build_workbook(people: list[dict], seed: int = SEED):
     """Lay the people out as a FOIA-style workbook (openpyxl Workbook)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # here: only writing the stand-in needs openpyxl's writer
     from openpyxl.styles import Font
 
     rng = np.random.default_rng(seed + 1)

@@ -17,8 +17,14 @@ news report's figure); only arithmetic on published or official values alone is 
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from src.helpers import sha256_file
+from src.summary import CleaningSummary
 
 STATUSES = (
     "published",
@@ -94,8 +100,6 @@ def round_ratio(value: float) -> float:
 
 
 def _magnitude(value: float) -> int:
-    import math
-
     return int(math.floor(math.log10(abs(value)))) if value else 0
 
 
@@ -214,18 +218,11 @@ def read_summary(summary_path):
     """cleaning_summary.json as a CleaningSummary (src/summary.py), after checking that the tables it was written with are
     the ones beside it (their SHA-256 is in the summary). FileNotFoundError saying how to make
     it; IncompleteOutputs when the set is mixed."""
-    import json
-    from pathlib import Path
-
-    from src.helpers import sha256_file
-
     path = Path(summary_path)
     if not path.exists():
         raise FileNotFoundError(
             f"{path} not found: run the cleaning notebook first (make reports, or 01_clean_foia)"
         )
-    from src.summary import CleaningSummary
-
     summary = CleaningSummary.from_dict(json.loads(path.read_text(encoding="utf-8")), str(path))
     for name, digest in (summary.outputs or {}).items():
         table = path.parent / name

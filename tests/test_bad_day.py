@@ -445,16 +445,29 @@ def test_a_failed_cleaning_leaves_the_whole_old_set_or_nothing(built_repo, tmp_p
 
 @pytest.mark.slow
 def test_a_second_build_at_the_same_time_stops_and_says_so(built_repo, tmp_path):
-    import fcntl
+    """Snakemake locks the checkout: a second `make reports` while one runs stops at once with a
+    message saying why, runs nothing, and the first build finishes as if alone."""
+    import os
+    import subprocess
 
-    from pipeline_util import clone_built, run_make
+    from pipeline_util import VENV, clone_built, executed_reports, run_make
 
     repo = clone_built(built_repo[0], tmp_path)
-    lock = repo / "build" / ".reports.lock"
-    with open(lock, "w") as held:  # another build holds the lock
-        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        result = run_make(repo, "reports")
-    assert result.returncode != 0
-    assert "another build is running" in result.stderr
-    assert "▶" not in result.stderr  # it ran nothing
-    assert run_make(repo, "reports").returncode == 0  # and runs once the lock is free
+    (repo / "reports" / "figures" / "figures_calendar" / "exceptions.png").unlink()
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTHONPATH")}  # fmt: skip
+    first = subprocess.Popen(
+        ["make", "reports", f"VENV={VENV}"], cwd=repo, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    seen = []
+    for line in first.stdout:  # wait until the first build is running a notebook
+        seen.append(line)
+        if "[figures_calendar] cell 2/" in line:
+            break
+    second = run_make(repo, "reports")
+    rest, _ = first.communicate(timeout=300)
+    assert second.returncode != 0
+    assert "another build may be running" in second.stderr, second.stderr[-2000:]
+    assert executed_reports(second.stderr) == []  # it ran nothing
+    assert first.returncode == 0, "".join(seen)[-2000:] + rest[-2000:]
+    assert run_make(repo, "reports").returncode == 0  # and the next one finds nothing to do

@@ -24,11 +24,40 @@ def conda_pins() -> dict[str, str]:
 
 
 def direct_requirements() -> list[Requirement]:
+    """Everything the lock installs: dependencies and every extra but `cluster` (installed beside
+    the environment, see test_the_cluster_extra_is_pinned_and_fits_the_lock)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = project["dependencies"] + [
-        r for extra in project["optional-dependencies"].values() for r in extra
+        r
+        for name, extra in project["optional-dependencies"].items()
+        if name != "cluster"
+        for r in extra
     ]
     return [Requirement(r) for r in reqs]
+
+
+def test_the_cluster_extra_is_pinned_and_fits_the_lock():
+    """The SLURM plugin's pins are exact, and what each of its packages requires is either pinned
+    beside it or in requirements.lock at a version it accepts (read from the installed copy)."""
+    from importlib.metadata import PathDistribution
+    from pathlib import Path
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    cluster = [Requirement(r) for r in project["optional-dependencies"]["cluster"]]
+    pins = {r.name.lower(): str(r.specifier).removeprefix("==") for r in cluster}
+    assert all(str(r.specifier).startswith("==") for r in cluster), cluster
+    available = {**lock_pins(), **pins}
+    target = Path(__import__("sys").prefix) / "cluster"
+    infos = sorted(target.glob("*.dist-info"))
+    assert infos, f"{target}: run `make cluster-env` (make test does)"
+    for info in infos:
+        for text in PathDistribution(info).requires or []:
+            req = Requirement(text)
+            if req.marker and not req.marker.evaluate({"extra": ""}):
+                continue
+            name = req.name.lower().replace("_", "-")
+            assert name in available, f"{info.name} needs {req}, which nothing pins"
+            assert req.specifier.contains(available[name], prereleases=True), (info.name, req)
 
 
 def test_environment_yml_pins_what_the_lock_pins():

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from src import border_figures, claims, context, figures, official
+from src import border_figures, canada_figures, claims, context, official
 from src.helpers import data_status
 from src.site import STATUS_WORDS
 from src.standin import FILE_NAME
@@ -101,7 +101,7 @@ def test_statements_of_law_are_checked_against_the_record():
 
 
 def test_no_invented_value_names_a_real_publication(standin_cases, foia, ctx):
-    table = figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
+    table = canada_figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
     invented = table[table["status"].isin(INVENTED)]
     assert len(invented)  # the 2013 U.S.-bound count and its ratio
     assert not invented["source"].str.contains(REAL_PUBLICATIONS).any(), invented["source"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import STANDIN
 
-from src import context, figures
+from src import canada_figures, charts, context, figures
 from src.helpers import data_status
 from src.status import FoiaStatus
 
@@ -63,10 +63,10 @@ def test_cases_per_year_chart(standin_cases, foia, tmp_path):
     assert "2016: 21," in chart.alt and "2013: 16 (invented)" in chart.alt
     hatched = [p.get_hatch() for p in chart.figure.axes[0].patches[: len(table)]]
     assert hatched[table["year"].tolist().index(2016)] in (None, "")
-    assert hatched[table["year"].tolist().index(2010)] == figures.ILLUSTRATIVE_HATCH
-    assert hatched[table["year"].tolist().index(2008)] == figures.BOUND_HATCH
-    first = figures.save_chart(chart, tmp_path / "a")
-    second = figures.save_chart(chart, tmp_path / "b")
+    assert hatched[table["year"].tolist().index(2010)] == charts.ILLUSTRATIVE_HATCH
+    assert hatched[table["year"].tolist().index(2008)] == charts.BOUND_HATCH
+    first = charts.save_chart(chart, tmp_path / "a")
+    second = charts.save_chart(chart, tmp_path / "b")
     for ext in ("png", "svg", "csv"):
         assert _digest(tmp_path / "a" / f"cases_per_year.{ext}") == _digest(
             tmp_path / "b" / f"cases_per_year.{ext}"
@@ -119,12 +119,12 @@ def test_expedited_removal_chart(standin_cases):
 
 
 def test_comparison_uses_the_same_period_in_both_directions(standin_cases, ctx, foia):
-    table = figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
+    table = canada_figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
     rows = table[table["kind"] == "count"].set_index(["period", "direction"])["value"]
-    assert rows[("January to March 2017", figures.CANADA_BOUND)] == 925 + 1245 + 1595
-    assert rows[("January to March 2017", figures.US_BOUND)] == 7
-    assert rows[("2013", figures.CANADA_BOUND)] == 2000
-    chart = figures.chart_comparison(table)
+    assert rows[("January to March 2017", canada_figures.CANADA_BOUND)] == 925 + 1245 + 1595
+    assert rows[("January to March 2017", canada_figures.US_BOUND)] == 7
+    assert rows[("2013", canada_figures.CANADA_BOUND)] == 2000
+    chart = canada_figures.chart_comparison(table)
     assert chart.figure.axes[0].get_yscale() == "log"
     low = table[table["kind"] == "count, low end"].set_index("period")["value"]
     # IRCC's land-port claims include RCMP interceptees: the low end takes every one away
@@ -133,7 +133,7 @@ def test_comparison_uses_the_same_period_in_both_directions(standin_cases, ctx, 
 
 
 def test_canada_side_marks_the_election(ctx):
-    chart = figures.chart_canada_side(figures.canada_side_table(ctx))
+    chart = canada_figures.chart_canada_side(canada_figures.canada_side_table(ctx))
     assert "2.11-fold" in chart.title  # 50,375 / 23,860, by the one ratio rule
     assert "November 2016" in chart.alt and "August 2017" in chart.alt
     lines = [ln for ln in chart.figure.axes[1].get_lines() if ln.get_linestyle() == "--"]
@@ -149,8 +149,8 @@ def test_canada_side_marks_the_election(ctx):
 def test_stale_chart_files_are_removed(tmp_path, ctx):
     (tmp_path / "asymmetry.csv").write_text("old")
     (tmp_path / "notes.txt").write_text("kept")
-    chart = figures.chart_canada_side(figures.canada_side_table(ctx))
-    figures.save_chart(chart, tmp_path)
-    figures.write_figure_index([chart], tmp_path)
+    chart = canada_figures.chart_canada_side(canada_figures.canada_side_table(ctx))
+    charts.save_chart(chart, tmp_path)
+    charts.write_figure_index([chart], tmp_path)
     assert not (tmp_path / "asymmetry.csv").exists()
     assert (tmp_path / "canada_side.csv").exists() and (tmp_path / "notes.txt").exists()

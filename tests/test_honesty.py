@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import STANDIN
 
-from src import claims, context, figures, page, views
+from src import canada_figures, charts, claims, context, figures, page, views
 from src.helpers import ROOT, data_status
 from src.status import INVENTED, STATUSES, FoiaStatus, derive
 
@@ -47,8 +47,10 @@ def all_charts(cases, foia, ctx, basis="calendar"):
             figures.nationality_table(cases, 10, foia), len(cases), foia.total()
         ),
         figures.chart_expedited_removal(figures.expedited_removal_table(cases, foia)),
-        figures.chart_comparison(figures.comparison_table(cases, ctx, "2017-03-31", foia)),
-        figures.chart_canada_side(figures.canada_side_table(ctx)),
+        canada_figures.chart_comparison(
+            canada_figures.comparison_table(cases, ctx, "2017-03-31", foia)
+        ),
+        canada_figures.chart_canada_side(canada_figures.canada_side_table(ctx)),
     ]
 
 
@@ -166,7 +168,7 @@ def test_invented_bars_are_hatched_with_a_legend_and_a_stamp(standin_cases, foia
             chart.name
         )
         texts = [t.get_text() for t in chart.figure.texts]
-        assert figures.STAMP in texts, chart.name  # survives when the PNG is shared alone
+        assert charts.STAMP in texts, chart.name  # survives when the PNG is shared alone
         assert any(t.startswith("STAND-IN DATA") for t in texts), chart.name  # source line
 
 
@@ -186,42 +188,42 @@ def test_real_release_draws_nothing_invented(standin_cases, real, ctx):
     for chart in all_charts(standin_cases, real, ctx)[:4]:
         assert not INVENTED & set(chart.data["status"]), chart.name
         assert not any(_hatches(chart, len(chart.data))), chart.name
-        assert figures.STAMP not in [t.get_text() for t in chart.figure.texts]
+        assert charts.STAMP not in [t.get_text() for t in chart.figure.texts]
     year_chart = all_charts(standin_cases, real, ctx)[0]
     assert "down to 21 a year" in year_chart.title
 
 
 def test_comparison_is_like_for_like_and_ratios_carry_their_status(standin_cases, foia, ctx):
-    data = figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
+    data = canada_figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
     # RCMP interceptions are never a direction's count; they only narrow the land-port count
     counts = data[data["kind"] == "count"]
     assert not counts["measure"].str.startswith("RCMP").any()
     by = data.set_index(["period", "direction", "kind"])
-    assert by.loc[("2013", figures.US_BOUND, "count"), "status"] == "illustrative"
+    assert by.loc[("2013", canada_figures.US_BOUND, "count"), "status"] == "illustrative"
     ratios = data[data["kind"].str.startswith("ratio")].set_index(["period", "kind"])
     assert ratios.loc[("2013", "ratio"), "status"] == "illustrative"  # the invented 2013 count
     assert ratios.loc[("January to March 2017", "ratio, low end"), "status"] == "derived"
     assert ratios.loc[("January to March 2017", "ratio, high end"), "status"] == "derived"
     assert (
-        by.loc[("January to March 2017", figures.CANADA_BOUND, "count"), "value"]
+        by.loc[("January to March 2017", canada_figures.CANADA_BOUND, "count"), "value"]
         == 925 + 1245 + 1595
     )
     assert data["period_note"].str.contains("assumption").any()
-    chart = figures.chart_comparison(data)
+    chart = canada_figures.chart_comparison(data)
     assert "125" not in chart.title and "ratio invented" in " ".join(
         t.get_text() for t in chart.figure.axes[0].texts
     )
 
 
 def test_canada_side_draws_reprints_distinctly(ctx):
-    data = figures.canada_side_table(ctx)
-    chart = figures.chart_canada_side(data)
+    data = canada_figures.canada_side_table(ctx)
+    chart = canada_figures.chart_canada_side(data)
     annual = data[data["panel"].str.startswith("Total")].set_index("period")
     assert annual.loc["2016", "source_kind"] == "official table"  # primary source preferred
     assert annual.loc["2008", "source_kind"] == "reprint"
     bars = chart.figure.axes[1].patches
     years = list(range(int(annual.index.min()), int(annual.index.max()) + 1))
-    assert bars[years.index(2008)].get_hatch() == figures.REPRINT_HATCH
+    assert bars[years.index(2008)].get_hatch() == charts.REPRINT_HATCH
     assert not bars[years.index(2017)].get_hatch()
 
 
@@ -234,7 +236,7 @@ def test_context_carries_scope_kind_and_revisions(ctx):
     rcmp_2016 = context.current(ctx["rcmp_annual"]).set_index("period").loc["2016"]
     assert "three unofficial crossing points" in rcmp_2016["scope"]
     assert rcmp_2016["status"] == "reported"
-    revisions = page.revisions_table(ctx["land_port_monthly"]).set_index("period")
+    revisions = context.revisions_table(ctx["land_port_monthly"]).set_index("period")
     assert revisions.loc["2017-01 to 2017-02", "first published"] == 2145
     assert revisions.loc["2017-01 to 2017-02", "current value"] == 2170
 
@@ -298,7 +300,7 @@ def test_an_invented_value_makes_a_claim_not_checkable(standin_cases, foia):
 
 def test_tables_mark_invented_values(standin_cases, foia):
     verdicts = claims.evaluate_claims(claims.load_ledger(), standin_cases, foia, "2017-03-31")
-    table = page.verdict_table(verdicts).set_index("claim")
+    table = claims.verdict_table(verdicts).set_index("claim")
     assert table.loc["2008 had more than 100 cases.", "computed"] == "118 †"
     assert table.loc["2008 had more than 100 cases.", "expected"] == "greater than 100"
     assert table.loc["2016 had 21 cases.", "computed"] == "21"

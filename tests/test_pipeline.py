@@ -1,5 +1,6 @@
-"""The pipeline: rules generated from pipeline.yml, a full build in a throwaway copy of the
-repository, incremental rebuilds, and a failing notebook that must not leave a report behind."""
+"""The pipeline: Snakemake rules generated from pipeline.yml, a full build in a throwaway copy of
+the repository, and smoke tests that pin the engine's semantics we rely on (touch, content
+change, parameter change, deleted output, failing notebook, ad hoc runs)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 import yaml
 from pipeline_util import clone_built, executed_reports, run_make
 
-from src import build, deps, pipeline
+from src import dag, deps, pipeline
 
 REPORT_NAMES = [r.name for r in pipeline.load_config()]
 
@@ -42,20 +43,27 @@ def test_config_errors_name_the_entry(tmp_path):
 
 
 def test_the_graph_comes_from_inputs_and_outputs():
-    plans = {p.name: p for p in build.plan_reports(pipeline.load_config())}
-    assert plans["clean_foia"].upstream == set()
-    assert plans["claims"].upstream == {"clean_foia", "both_directions"}
-    assert plans["figures_calendar"].upstream == {"clean_foia"}
-    assert plans["both_directions"].upstream == set()
+    """Snakemake's own graph (its --dag), which pipeline.yml's inputs and outputs make."""
+    graph = dag.parse_dot(dag.snakemake_dot())
+    upstream = {n: {a for a, b in graph.edges if b == n} for n in graph.nodes}
+    assert upstream["clean_foia"] == set() and upstream["both_directions"] == set()
+    assert upstream["claims"] == {"clean_foia", "both_directions"}
+    assert upstream["figures_calendar"] == {"clean_foia"}
+    assert upstream["site"] >= set(REPORT_NAMES) | {"pipeline_picture"}
 
 
-def test_a_cycle_in_the_graph_is_named(tmp_path):
-    reports = [
-        pipeline.Report(name="a", notebook="x", title="a", summary="", inputs=["b.csv"], outputs=["a.csv"]),
-        pipeline.Report(name="b", notebook="y", title="b", summary="", inputs=["a.csv"], outputs=["b.csv"]),
-    ]  # fmt: skip
-    with pytest.raises(SystemExit, match="cycle: a -> b -> a"):
-        build.plan_reports(reports)
+def test_figures_need_a_folder_and_every_chart_file_is_an_output(tmp_path):
+    bad = tmp_path / "pipeline.yml"
+    bad.write_text(yaml.safe_dump({"reports": [{"name": "x", "notebook": "notebooks/00_start_here.ipynb",
+                                                 "title": "t", "summary": "s", "figures": ["a"]}]}))  # fmt: skip
+    with pytest.raises(pipeline.ConfigError, match=r"reports\[0\]: 'figures' needs a figures_dir"):
+        pipeline.load_config(bad)
+    calendar = pipeline.get_report("figures_calendar")
+    folder = calendar.parameters["figures_dir"]
+    for name in calendar.figures:
+        for ext in ("csv", "png", "svg"):
+            assert f"{folder}/{name}.{ext}" in calendar.products
+    assert f"{folder}/figures.json" in calendar.products
 
 
 def test_code_inputs_are_derived_from_imports():
@@ -67,7 +75,7 @@ def test_code_inputs_are_derived_from_imports():
     assert {"src/clean.py", "src/workbook.py", "src/parsers.py", "src/schema.py"} <= set(clean)
     figures = deps.code_dependencies("notebooks/03_figures.ipynb")
     assert {"src/figures.py", "src/views.py", "src/metrics.py"} <= set(figures)
-    assert "src/clean.py" not in figures and "src/build.py" not in clean
+    assert "src/clean.py" not in figures and "src/run.py" not in clean
 
 
 def test_imports_are_read_from_source_not_run(tmp_path):
@@ -92,9 +100,10 @@ def test_imports_are_read_from_source_not_run(tmp_path):
 def test_full_build_writes_every_report_and_processed_file(built_repo):
     repo, result = built_repo
     assert executed_reports(result.stderr) == sorted(REPORT_NAMES)
-    for name in REPORT_NAMES:
-        assert (repo / "reports" / f"{name}.html").stat().st_size > 10_000
-        assert (repo / "reports" / f"{name}-full.html").exists()
+    for report in pipeline.load_config():
+        assert (repo / "reports" / f"{report.name}.html").stat().st_size > 10_000
+        for product in report.products:
+            assert (repo / product).exists(), product
     for out in (
         "stca_cases.csv",
         "rejected_rows.csv",
@@ -114,55 +123,38 @@ def test_full_build_writes_every_report_and_processed_file(built_repo):
     first = min(REPORT_NAMES, key=lambda n: index.index(f'href="{n}.html"'))
     assert first == "both_directions"
     assert "[clean_foia] cell 1/" in result.stderr  # progress is visible
+    assert "[site] ✓" in result.stderr
     assert not list((repo / "notebooks").glob("*-executed*"))
     source = nbformat.read(repo / "notebooks" / "01_clean_foia.ipynb", as_version=4)
     assert all(not c.get("outputs") for c in source.cells if c.cell_type == "code")
+    # the pipeline's picture is on the methodology page, described for screen readers
+    methodology = (repo / "reports" / "provenance.html").read_text()
+    assert 'src="figures/pipeline/pipeline.svg"' in methodology
+    assert "clean_foia feeds" in methodology
 
 
 @pytest.mark.slow
 def test_parameters_reach_the_notebook_as_yaml_strings(built_repo):
     repo, _ = built_repo
-    record = json.loads((repo / "build" / "records" / "clean_foia.json").read_text())
-    assert record["parameters"]["period_end"] == "2017-03-31"  # from defaults in pipeline.yml
     executed = nbformat.read(repo / "build" / "executed" / "clean_foia.ipynb", as_version=4)
     injected = next(
         c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
     )
-    assert 'period_end = "2017-03-31"' in injected.source
+    assert 'period_end = "2017-03-31"' in injected.source  # from defaults in pipeline.yml
     assert injected["id"] == "injected-parameters"
     # a default goes only to the notebooks whose parameters cell declares it
-    figures = json.loads((repo / "build" / "records" / "figures_calendar.json").read_text())
-    assert "period_end" not in figures["parameters"]
+    figures = nbformat.read(repo / "build" / "executed" / "figures_calendar.ipynb", as_version=4)
+    injected = next(c for c in figures.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "period_end" not in injected.source and 'year_basis = "calendar"' in injected.source
 
 
 @pytest.mark.slow
-def test_second_build_executes_nothing_and_imports_neither_pandas_nor_papermill(built_repo):
-    import subprocess
-    import sys
-
-    repo, _ = built_repo
+def test_second_build_executes_nothing(built_repo, tmp_path):
+    repo = clone_built(built_repo[0], tmp_path)
     again = run_make(repo, "reports")
-    assert again.returncode == 0
-    assert executed_reports(again.stderr) == []
-    assert "[index]" not in again.stderr
-    probe = (
-        "import sys, runpy\n"
-        "sys.argv = ['src.build']\n"
-        "try:\n    runpy.run_module('src.build', run_name='__main__')\n"
-        "except SystemExit as e:\n    assert e.code == 0, e.code\n"
-        "heavy = sorted(m for m in ('pandas', 'papermill', 'nbclient', 'nbconvert') if m in sys.modules)\n"
-        "print('heavy:', heavy)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True,
-                         env={**_clean_env(), "PYTHONPATH": str(repo)})  # fmt: skip
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert "heavy: []" in out.stdout
-
-
-def _clean_env() -> dict:
-    import os
-
-    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert executed_reports(again.stderr) == [] and "[site]" not in again.stderr
+    assert "Nothing to be done" in again.stderr
 
 
 @pytest.mark.slow
@@ -174,15 +166,15 @@ def test_touching_every_input_reruns_nothing(built_repo, tmp_path):
         for path in (repo / folder).rglob("*"):
             if path.is_file():
                 os.utime(path)
-    for name in ("pipeline.yml", "requirements.lock"):
+    for name in ("pipeline.yml", "requirements.lock", "Snakefile"):
         os.utime(repo / name)
     again = run_make(repo, "reports")
     assert again.returncode == 0, again.stderr[-3000:]
-    assert executed_reports(again.stderr) == [] and "[index]" not in again.stderr
+    assert executed_reports(again.stderr) == [] and "[site]" not in again.stderr
 
 
 @pytest.mark.slow
-def test_changing_one_notebook_reruns_only_it(built_repo, tmp_path):
+def test_changing_one_notebook_reruns_only_it_and_the_site(built_repo, tmp_path):
     repo = clone_built(built_repo[0], tmp_path)
     path = repo / "notebooks" / "04_canada_context.ipynb"
     nb = nbformat.read(path, as_version=4)
@@ -191,7 +183,42 @@ def test_changing_one_notebook_reruns_only_it(built_repo, tmp_path):
     again = run_make(repo, "reports")
     assert again.returncode == 0, again.stderr[-3000:]
     assert executed_reports(again.stderr) == ["canada_context"]
-    assert "[index] ✓" in again.stderr
+    assert "[site] ✓" in again.stderr
+
+
+@pytest.mark.slow
+def test_a_same_size_edit_with_its_timestamp_restored_is_seen(built_repo, tmp_path):
+    """Content, not timestamps: an edit that keeps a file's size and modification time still
+    re-runs the reports that read it."""
+    import os
+
+    repo = clone_built(built_repo[0], tmp_path)
+    path = repo / "data" / "raw" / "context" / "stca_context_figures.csv"
+    st = path.stat()
+    text = path.read_text()
+    edited = text.replace("2017", "2071", 1)
+    assert edited != text and len(edited) == len(text)
+    path.write_text(edited)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = run_make(repo, "plan")
+    assert again.returncode == 0, again.stderr[-3000:]
+    planned = again.stdout + again.stderr
+    readers = [r.name for r in pipeline.load_config() if "data/raw/context" in r.inputs]
+    assert readers and all(name in planned for name in readers)
+
+
+@pytest.mark.slow
+def test_a_deleted_chart_file_or_download_is_rebuilt(built_repo, tmp_path):
+    repo = clone_built(built_repo[0], tmp_path)
+    chart = repo / "reports" / "figures" / "figures_calendar" / "exceptions.png"
+    download = repo / "reports" / "data" / "border_flows.csv"
+    before = chart.read_bytes(), download.read_bytes()
+    chart.unlink()
+    download.unlink()
+    again = run_make(repo, "reports")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert executed_reports(again.stderr) == ["figures_calendar"]  # and the site, for the download
+    assert (chart.read_bytes(), download.read_bytes()) == before
 
 
 @pytest.mark.slow
@@ -212,19 +239,24 @@ def test_a_new_module_imported_through_figures_reruns_the_figure_reports_only(bu
     (repo / "src" / "chart_extras.py").write_text("EXTRA = 2\n")
     second = run_make(repo, "reports")
     assert executed_reports(second.stderr) == sorted(importers)
-    assert "src/chart_extras.py changed" in second.stderr
 
 
-@pytest.mark.slow
-def test_a_module_the_cleaner_imports_indirectly_reruns_it(built_repo, tmp_path):
-    repo = clone_built(built_repo[0], tmp_path)
-    assert "src/workbook.py" not in (repo / "notebooks" / "01_clean_foia.py").read_text()
-    workbook = repo / "src" / "workbook.py"
-    workbook.write_text(workbook.read_text() + "\n# a comment: content changed, behaviour not\n")
-    again = run_make(repo, "reports")
-    assert again.returncode == 0, again.stderr[-3000:]
-    # its outputs come out byte-identical, so nothing that reads them runs again
-    assert executed_reports(again.stderr) == ["clean_foia"]
+def test_most_modules_rerun_only_the_reports_that_use_them():
+    """A change to a module re-runs the reports whose code imports it; only the shared
+    foundations (paths and writing, statuses, labels and country names, the page helpers) re-run
+    every report. Display code does not import the claims ledger, the charts or the cleaner."""
+    reports = pipeline.load_config()
+    users: dict[str, set[str]] = {}
+    for report in reports:
+        for path in deps.code_dependencies(report.notebook):
+            users.setdefault(path, set()).add(report.name)
+    everywhere = sorted(p for p, names in users.items() if len(names) == len(reports))
+    assert everywhere == ["src/__init__.py", "src/datasets.py", "src/helpers.py", "src/page.py",
+                          "src/parsers.py", "src/status.py", "src/summary.py"]  # fmt: skip
+    assert users["src/claims.py"] == {"claims"}
+    assert users["src/clean.py"] == {"clean_foia"}
+    assert users["src/figures.py"] == {"figures_calendar", "figures_fiscal"}
+    assert "src/run.py" not in users and "src/site.py" not in users
 
 
 @pytest.mark.slow
@@ -235,15 +267,15 @@ def test_a_parameter_change_reruns_that_report_and_what_reads_its_outputs(built_
     entry["parameters"]["top_nationalities"] = 12
     (repo / "pipeline.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     again = run_make(repo, "reports")
+    assert again.returncode == 0, again.stderr[-3000:]
     assert executed_reports(again.stderr) == ["figures_calendar"]
     # the data period: the cleaner's outputs change, so every report reading them runs again
     config["defaults"]["parameters"]["period_end"] = "2017-03-15"
     (repo / "pipeline.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     again = run_make(repo, "reports")
     assert again.returncode == 0, again.stderr[-3000:]
-    readers = {
-        p.name for p in build.plan_reports(pipeline.load_config()) if "clean_foia" in p.upstream
-    }
+    readers = {r.name for r in pipeline.load_config()
+               if "data/processed/stca_cases.csv" in r.inputs}  # fmt: skip
     assert executed_reports(again.stderr) == sorted({"clean_foia", *readers})
     assert "both_directions" not in executed_reports(again.stderr)
 
@@ -271,29 +303,61 @@ def test_failing_notebook_fails_the_build_and_leaves_no_report(built_repo, tmp_p
 
     result = run_make(repo, "reports")
     assert result.returncode != 0
-    assert "[broken] ✗ FAILED in notebooks/99_broken.ipynb" in result.stderr
+    assert "[broken] ✗ FAILED in notebooks/99_broken.ipynb, cell 3 of 3" in result.stderr
     assert "ZeroDivisionError" in result.stderr and "1 / divisor" in result.stderr
     assert (repo / "build" / "failed" / "broken.ipynb").exists()
     assert not (repo / "reports" / "broken.html").exists()
     assert not (repo / "reports" / "broken-full.html").exists()
     assert not (repo / "build" / "executed" / "broken.ipynb").exists()
-    assert not (
-        repo / "reports" / "index.html"
-    ).exists()  # an index would link a report that failed
+    assert not (repo / "reports" / "index.html").exists()  # it would link a report that failed
 
 
 @pytest.mark.slow
-def test_run_one_notebook_with_other_parameters(built_repo, tmp_path):
-    repo, _ = built_repo
+def test_run_one_notebook_with_other_parameters_writes_only_under_build_adhoc(built_repo, tmp_path):
+    from src.helpers import compute_manifest
+
+    repo = clone_built(built_repo[0], tmp_path)
+    built = {f: compute_manifest(repo / f) for f in ("reports", "data/processed")}
     params = tmp_path / "fiscal.yml"
-    params.write_text(
-        "year_basis: fiscal\nfigures_dir: build/adhoc/figures\nfirst_year: 2008\nlast_year: 2012\n"
-    )
-    result = run_make(repo, "run", "NB=figures_calendar", f"PARAMS={params}")
+    params.write_text("year_basis: fiscal\nfirst_year: 2008\nlast_year: 2012\n")
+    result = run_make(repo, "run", "NB=figures_calendar", f"PARAMS={params}", "OUT=build/adhoc/fy")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert (repo / "build" / "adhoc" / "figures_calendar.html").exists()
-    table = (repo / "build" / "adhoc" / "figures" / "cases_per_year.csv").read_text().splitlines()
-    assert table[1].startswith("2008,") and len(table) == 6  # header + FY2008..FY2012
+    out = repo / "build" / "adhoc" / "fy"
+    assert (out / "figures_calendar.html").exists() and (out / "figures_calendar.ipynb").exists()
+    # figures_dir, which the run did not set, was moved under the run's folder
+    table = (out / "reports" / "figures" / "figures_calendar" / "cases_per_year.csv").read_text()
+    assert table.splitlines()[1].startswith("2008,") and len(table.splitlines()) == 6
+    assert {f: compute_manifest(repo / f) for f in built} == built
+    # a parameter pointing an output into reports/ is refused by name, and nothing is written
+    params.write_text("figures_dir: reports/figures/elsewhere\n")
+    refused = run_make(repo, "run", "NB=figures_calendar", f"PARAMS={params}", "OUT=build/adhoc/x")
+    assert refused.returncode != 0
+    assert "reports/figures/elsewhere" in refused.stderr and "only `make reports`" in refused.stderr
+    assert not (repo / "reports" / "figures" / "elsewhere").exists()
+    assert {f: compute_manifest(repo / f) for f in built} == built
+
+
+@pytest.mark.slow
+def test_the_cluster_profile_dry_runs(built_repo, tmp_path):
+    """profiles/slurm is read and planned by Snakemake with the SLURM executor (nothing is
+    submitted: -n), so the cluster path cannot rot unnoticed."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = clone_built(built_repo[0], tmp_path)
+    (repo / "reports" / "figures" / "figures_calendar" / "exceptions.svg").unlink()
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(sys.prefix) / "cluster"), str(repo)])
+    result = subprocess.run(
+        [str(Path(sys.prefix) / "bin" / "snakemake"), "--profile", "profiles/slurm", "-n"],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-3000:]
+    assert "slurm_partition=short" in out and "figures_calendar" in out
+    assert "This was a dry-run" in out
 
 
 @pytest.mark.slow

@@ -16,8 +16,8 @@ from conftest import HEADER, write_xlsx
 from pipeline_util import VENV, clone_built, copy_repo, executed_reports, run_make
 
 from src.clean import clean_foia
+from src.cleaning_page import unrecognized_table
 from src.helpers import compute_manifest
-from src.page import unrecognized_table
 
 EVIL = '<script>document.title="owned"</script><img src=x onerror=alert(1)>'
 
