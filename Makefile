@@ -69,7 +69,7 @@ reports: $(STAMP)
 	@$(SNAKEMAKE) || { rc=$$?; if ls .snakemake/locks/*.lock >/dev/null 2>&1; then $(LOCK_HINT); fi; exit $$rc; }
 
 plan: $(STAMP)
-	@$(SNAKEMAKE) --dry-run --quiet rules host
+	@$(SNAKEMAKE) --dry-run --quiet host
 
 unlock: $(STAMP)
 	$(SNAKEMAKE) --unlock

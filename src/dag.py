@@ -58,21 +58,52 @@ def parse_dot(text: str) -> Graph:
     return Graph(nodes, tuple(sorted(edges)))
 
 
+def reduced(graph: Graph) -> Graph:
+    """The graph without edges implied by longer paths (a -> c when a -> b -> c): what the
+    picture draws, so no arrow crosses a column of boxes."""
+
+    def reaches(start: str, goal: str, skip: tuple[str, str]) -> bool:
+        todo, seen = [start], set()
+        while todo:
+            node = todo.pop()
+            for a, b in graph.edges:
+                if a == node and (a, b) != skip and b not in seen:
+                    if b == goal:
+                        return True
+                    seen.add(b)
+                    todo.append(b)
+        return False
+
+    kept = tuple(e for e in graph.edges if not reaches(e[0], e[1], skip=e))
+    return Graph(graph.nodes, kept)
+
+
 def columns(graph: Graph) -> list[list[str]]:
-    """Nodes grouped by depth: a node's column is one more than its deepest upstream's."""
+    """Nodes grouped into columns: each as late as its readers allow (one column before the
+    earliest of them), the final steps last, so arrows run one column to the right."""
+    downstream = {n: [b for a, b in graph.edges if a == n] for n in graph.nodes}
     upstream = {n: [a for a, b in graph.edges if b == n] for n in graph.nodes}
     depth: dict[str, int] = {}
 
-    def level(node: str, seen: tuple = ()) -> int:
+    def level(node: str, seen: tuple = ()) -> int:  # longest path from a source
         if node in seen:
             raise ValueError(f"the pipeline's graph has a cycle through {node}")
         if node not in depth:
             depth[node] = 1 + max((level(u, (*seen, node)) for u in upstream[node]), default=-1)
         return depth[node]
 
+    last = max(level(n) for n in graph.nodes)
+    column: dict[str, int] = {}
+
+    def place(node: str) -> int:
+        if node not in column:
+            after = [place(d) for d in downstream[node]]
+            column[node] = min(after) - 1 if after else last
+        return column[node]
+
     for node in graph.nodes:
-        level(node)
-    return [sorted(n for n in graph.nodes if depth[n] == d) for d in range(max(depth.values()) + 1)]
+        place(node)
+    return [sorted(n for n in graph.nodes if column[n] == c) for c in range(last + 1)]
 
 
 def describe(graph: Graph) -> str:
@@ -91,6 +122,7 @@ def describe(graph: Graph) -> str:
 
 def draw(graph: Graph):
     """A matplotlib figure of the graph: one column per depth, arrows from inputs to readers."""
+    graph = reduced(graph)
     cols = columns(graph)
     rows = max(len(c) for c in cols)
     fig, ax = plt.subplots(figsize=(2.4 * len(cols) + 0.4, 0.75 * rows + 0.6))

@@ -35,6 +35,22 @@ def executed_reports(output: str) -> list[str]:
     return sorted(line.split("]")[0].lstrip("[") for line in output.splitlines() if "] ▶ " in line)
 
 
+def planned_jobs(output: str) -> list[str]:
+    """The jobs a dry run (`make plan`) would run, from Snakemake's job-stats table."""
+    lines = output.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["job", "count"])
+    except StopIteration:
+        return []  # "Nothing to be done"
+    jobs = []
+    for line in lines[start + 2 :]:
+        name = line.split()[0] if line.split() else "total"
+        if name == "total":
+            break
+        jobs.append(name)
+    return sorted(jobs)
+
+
 def clone_built(repo: Path, dest: Path) -> Path:
     """Copy an already built repository (mtimes kept, so make sees it as built)."""
     target = dest / "repo"

@@ -58,9 +58,9 @@ def test_markup_in_raw_data_is_escaped_in_the_cleaning_report(built_repo, tmp_pa
     params = tmp_path / "p.yml"
     # not strict: the file's labels are unknown on purpose; this checks how they are shown
     params.write_text(f"raw_path: {raw}\nprocessed_dir: {tmp_path / 'out'}\nstrict: false\n")
-    result = run_make(repo, "run", "NB=clean_foia", f"PARAMS={params}")
+    result = run_make(repo, "run", "NB=clean_foia", f"PARAMS={params}", "OUT=build/adhoc/evil")
     assert result.returncode == 0, result.stderr[-3000:]
-    html = repo / "build" / "adhoc" / "clean_foia.html"
+    html = repo / "build" / "adhoc" / "evil" / "clean_foia.html"
     assert "<script>document.title" not in html.read_text()
     context = browser.new_context()
     page = context.new_page()
