@@ -9,10 +9,12 @@
 # declared outputs and every chart file. Its params are the report's parameters and title, so a
 # changed parameter re-runs it, and a digest of its source files' content, so an edit is seen
 # even when a file's size and timestamp were kept.
+import functools
 import hashlib
 import json
 import shlex
 import sys
+from pathlib import Path
 
 from src import deps
 from src.datasets import DATA_DIR_NAME, DATASETS
@@ -27,13 +29,9 @@ PRODUCED = {path for report in REPORTS for path in report.products}
 PICTURE = ["reports/figures/pipeline/pipeline.svg", "reports/figures/pipeline/pipeline.dot"]
 SITE_PAGES = ["reports/index.html", "reports/provenance.html"]
 DOWNLOADS = [f"reports/{DATA_DIR_NAME}/{path.name}" for path, _, _ in DATASETS]
-_sha = {}
-
-
+@functools.cache  # several rules read the runner's files
 def sha256(path):
-    if path not in _sha:
-        _sha[path] = hashlib.sha256(open(path, "rb").read()).hexdigest()
-    return _sha[path]
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def content_digest(paths):
