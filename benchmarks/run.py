@@ -102,7 +102,7 @@ def peer_makefile(repo: Path, out: Path) -> Path:
         needs = " ".join(f"{out}/{u}.html" for u in sorted(graph[report.name]))
         lines += [
             f"{out}/{report.name}.html: {needs}",
-            f"\t{bindir}/papermill -q {report.notebook} {executed} -f {params} -k python3 --cwd {repo}",
+            f"\t{bindir}/papermill --no-progress-bar --log-level WARNING {report.notebook} {executed} -f {params} -k python3 --cwd {repo}",
             f"\t{bindir}/jupyter nbconvert --log-level=WARN --to html --no-input {executed} --output {report.name}.html",
             "",
         ]
