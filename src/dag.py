@@ -13,13 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib import pyplot as plt  # noqa: E402 - after choosing the non-interactive backend
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
-
-from src.helpers import FIGURES_DIR, ROOT, atomic_path, write_text_atomic  # noqa: E402
+from src.helpers import FIGURES_DIR, ROOT, atomic_path, write_text_atomic
 
 OUT_DIR = FIGURES_DIR / "pipeline"
 NODE = re.compile(r'^\s*(\d+)\s*\[.*?label\s*=\s*"([^"]+)"', re.M)
@@ -122,10 +116,17 @@ def describe(graph: Graph) -> str:
 
 def draw(graph: Graph):
     """A matplotlib figure of the graph: one column per depth, arrows from inputs to readers."""
+    # here: the site reads the graph (parse_dot, describe) without drawing it
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
     graph = reduced(graph)
     cols = columns(graph)
     rows = max(len(c) for c in cols)
-    fig, ax = plt.subplots(figsize=(2.4 * len(cols) + 0.4, 0.75 * rows + 0.6))
+    matplotlib.rcParams["svg.hashsalt"] = "stca-pipeline"  # element ids the same every build
+    fig = Figure(figsize=(2.4 * len(cols) + 0.4, 0.75 * rows + 0.6))
+    ax = fig.subplots()
     where = {}
     for x, col in enumerate(cols):  # centre each column vertically
         offset = (rows - len(col)) / 2
@@ -155,7 +156,6 @@ def main() -> int:
     graph = parse_dot(dot)
     fig = draw(graph)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    plt.rcParams["svg.hashsalt"] = "stca-pipeline"  # element ids the same on every build
     with atomic_path(OUT_DIR / "pipeline.svg") as tmp:
         fig.savefig(tmp, format="svg", metadata={"Date": None, "Title": describe(graph)})
     write_text_atomic(OUT_DIR / "pipeline.dot", dot)

@@ -29,10 +29,7 @@ import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import nbformat
 from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from src.helpers import (
     LINKS_FROM_ENV,
@@ -47,6 +44,11 @@ from src.helpers import (
 )
 from src.markup import add_contents, linkify
 from src.pipeline import BUILD, TEMPLATES, Report, get_report, load_config, read_parameters
+
+# nbformat validates notebooks with jsonschema, whose format checkers import rfc3987_syntax when
+# it is installed (jupyter-events needs it); that import builds an Earley parser for IRI formats
+# that no notebook schema uses, 0.9 s in every report's process. Marked absent, it is skipped.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 ADHOC = BUILD / "adhoc"
 FAILED = BUILD / "failed"
@@ -119,12 +121,16 @@ class Kernel:
         shutil.rmtree(self.sockets, ignore_errors=True)
 
 
-class _Client(NotebookClient):
-    """nbclient with a kernel started (and stopped) by this module."""
+def _client_class():
+    """nbclient's NotebookClient, given the kernel this module started (and stops)."""
+    from nbclient import NotebookClient
 
-    @asynccontextmanager
-    async def async_setup_kernel(self, **kwargs):
-        yield
+    class Client(NotebookClient):
+        @asynccontextmanager
+        async def async_setup_kernel(self, **kwargs):
+            yield
+
+    return Client
 
 
 def kernel_env(links_from: Path, protected: list[Path] = ()) -> dict:
@@ -145,7 +151,9 @@ def kernel_env(links_from: Path, protected: list[Path] = ()) -> dict:
 
 def parameterized(notebook: str, parameters: dict):
     """The notebook with papermill's injected-parameters cell after its parameters cell."""
-    # here: imported in a worker thread while the kernel starts (see execute)
+    # Here, and nbclient and nbformat below: they take about 1.5 s to import (nbformat's schema
+    # checks build a grammar), so they are imported in a worker thread while the kernel starts.
+    import nbclient  # noqa: F401 - imported now, used once the kernel is ready
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
@@ -206,6 +214,8 @@ def export_html(nb, report: Report, parameters: dict, published: Path, full: Pat
 
 
 def save_notebook(nb, path: Path) -> None:
+    import nbformat  # imported already by parameterized(), in the worker thread
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         nbformat.write(nb, str(tmp))
@@ -215,6 +225,8 @@ async def execute(report: Report, parameters: dict, kernel_task: asyncio.Task) -
     """Run the notebook in the kernel `kernel_task` starts; return the executed notebook.
     RunFailed (or CancelledError) keeps the notebook up to the failure in build/failed/."""
     nb = await asyncio.to_thread(parameterized, report.notebook, parameters)
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     total = len(nb.cells)
     current = {"index": 0}
 
@@ -223,7 +235,7 @@ async def execute(report: Report, parameters: dict, kernel_task: asyncio.Task) -
         _log(f"[{report.name}] cell {cell_index + 1}/{total}")
 
     kernel = await kernel_task
-    client = _Client(
+    client = _client_class()(
         nb, km=kernel.km, timeout=report.execution_timeout, record_timing=False,
         on_cell_start=progress, allow_errors=False,
     )  # fmt: skip
