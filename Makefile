@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1500000000
 
-.PHONY: help env cluster-env reports plan unlock test test-fast browser lint lab scratch bench run manifest standin lock clean distclean
+.PHONY: help env env-sync cluster-env cluster-sync reports plan unlock test test-fast browser lint lab scratch bench run manifest standin lock clean distclean
 
 help:
 	@echo "make reports   build every report into reports/ (creates .venv on first use)"
@@ -33,7 +33,13 @@ help:
 
 env: $(STAMP)
 
+# The stamp holds the lock's checksum: a `touch` (or a checkout that only changes file times)
+# does not re-sync the environment; a changed lock does.
+LOCK_SUM = $$(sha256sum < requirements.lock)
 $(STAMP): requirements.lock
+	@if [ -f $@ ] && [ "$(LOCK_SUM)" = "$$(cat $@)" ]; then touch $@; else $(MAKE) env-sync; fi
+
+env-sync:
 	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@$(PY) -m pip install -q --disable-pip-version-check "$$(grep "^uv==" requirements.lock)" 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	@echo "installing requirements.lock into $(VENV)"
@@ -42,18 +48,21 @@ $(STAMP): requirements.lock
 	@$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.lock
 	@echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/stca_repo.pth"
 	@$(PY) -m ipykernel install --sys-prefix --name stca-foia --display-name "Python (stca-foia)" >/dev/null
-	@touch $@
+	@echo "$(LOCK_SUM)" > $(STAMP)
 
 # The SLURM executor plugin (profiles/slurm), beside the environment rather than in it: see
 # pyproject.toml's `cluster` extra. Cluster runs and the test that dry-runs profiles/slurm put
 # it on PYTHONPATH.
 CLUSTER := $(VENV)/cluster
 cluster-env: $(CLUSTER)/.installed
+CLUSTER_PINS = $$($(PY) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["cluster"]))')
 $(CLUSTER)/.installed: pyproject.toml $(STAMP)
+	@if [ -f $@ ] && [ "$(CLUSTER_PINS)" = "$$(cat $@)" ]; then touch $@; else $(MAKE) cluster-sync; fi
+
+cluster-sync:
 	@echo "installing the SLURM executor plugin into $(CLUSTER)"
-	@$(VENV)/bin/uv pip install -q --target $(CLUSTER) --no-deps --python $(PY) \
-	  $$($(PY) -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["cluster"]))')
-	@touch $@
+	@$(VENV)/bin/uv pip install -q --target $(CLUSTER) --no-deps --python $(PY) $(CLUSTER_PINS)
+	@echo "$(CLUSTER_PINS)" > $(CLUSTER)/.installed
 
 lock:
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --universal --no-header -q
