@@ -29,6 +29,8 @@ from src.helpers import ROOT
 from src.notebooks import (
     NOTEBOOKS,
     cells_signature,
+    kernel_language_info,
+    major_minor,
     notebook_from_py,
     read_notebook_text,
     write_notebook,
@@ -70,6 +72,18 @@ class PipelineContentsManager(AsyncLargeFileManager):
 
     def is_protected(self, path: str) -> bool:
         return path.strip("/") in set(self.protected)
+
+    async def get(self, path, content=True, type=None, format=None, **kwargs):
+        """The file as stored; a notebook whose language_info holds only major.minor (as
+        committed) is served with the full version the project kernel reports, so JupyterLab
+        finds nothing to update when the kernel starts and the notebook opens unmodified."""
+        model = await super().get(path, content=content, type=type, format=format, **kwargs)
+        if content and model.get("type") == "notebook" and model.get("content"):
+            info = model["content"].get("metadata", {}).get("language_info") or {}
+            kernel = kernel_language_info()
+            if info.get("version") == major_minor(kernel["version"]):
+                info["version"] = kernel["version"]
+        return model
 
     async def save(self, model, path=""):
         path = path.strip("/")

@@ -9,8 +9,9 @@ jupytext percent `.py`, and both are kept in one committed form.
                                            the parameters cell is missing, doubled, or late
 
 The committed form: nbformat 4.5, no outputs, content-derived cell ids, the project kernel and the
-`language_info` that kernel reports, and a jupytext header with the pairing only. It is what
-JupyterLab would write, so opening and closing a notebook leaves it unmodified. Notebooks that are
+`language_info` that kernel reports with the Python version cut to major.minor (so any 3.11.x
+writes the same file), and a jupytext header with the pairing only. JupyterLab is served the full
+version of the kernel it runs (src/lab.py), so opening and closing a notebook leaves it unmodified. Notebooks that are
 not in pipeline.yml (notebooks/scratch/, an Untitled.ipynb) are an analyst's own: not checked.
 
 The .py is what reviewers read in a diff; the .ipynb is what JupyterLab and papermill open.
@@ -55,6 +56,18 @@ def kernel_language_info() -> dict:
     return json.loads(json.dumps(IPythonKernel.language_info))
 
 
+def major_minor(version: str) -> str:
+    """'3.11.7' -> '3.11' (a version already that short is returned as it is)."""
+    return ".".join(str(version).split(".")[:2])
+
+
+def committed_language_info() -> dict:
+    """The kernel's language_info as committed: the same, with the version cut to major.minor."""
+    info = kernel_language_info()
+    info["version"] = major_minor(info.get("version", ""))
+    return info
+
+
 def stable_ids(nb) -> None:
     """Give each cell an id derived from its type and source (numbered when sources repeat)."""
     seen: dict[str, int] = {}
@@ -70,7 +83,7 @@ def clean_notebook(nb) -> None:
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     # Only the pairing is kept: jupytext's version stamps would make every sync a diff.
     nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
-    nb.metadata["language_info"] = kernel_language_info()
+    nb.metadata["language_info"] = committed_language_info()
     for key in list(nb.metadata):
         if key not in ("kernelspec", "jupytext", "language_info"):
             del nb.metadata[key]

@@ -173,13 +173,33 @@ def test_lint_flags_metadata_and_header_drift(repo):
     assert any("02_claims.py: its header" in p for p in notebooks.check(folder))
 
 
-def test_committed_language_info_is_what_the_kernel_reports():
-    """JupyterLab writes the kernel's language_info on open; equal values keep it unmodified."""
+def test_committed_language_info_is_the_kernels_without_the_patch_release(repo):
+    """Committed: what the kernel reports, version cut to major.minor (any 3.11.x writes the same
+    file). Served by `make lab`: the kernel's full version, so nothing changes when it starts."""
     from ipykernel.ipkernel import IPythonKernel
 
+    kernel = dict(IPythonKernel.language_info)
     for ipynb, _ in notebooks.pairs():
-        nb = nbformat.read(ipynb, as_version=4)
-        assert nb.metadata["language_info"] == IPythonKernel.language_info, ipynb.name
+        info = nbformat.read(ipynb, as_version=4).metadata["language_info"]
+        assert info == {**kernel, "version": ".".join(kernel["version"].split(".")[:2])}, ipynb.name
+    served = _model(_manager(repo), "notebooks/00_start_here.ipynb")
+    assert served["content"]["metadata"]["language_info"] == kernel
+
+
+@pytest.mark.parametrize("patch", ["3.11.2", "3.11.13"])
+def test_another_python_311_patch_release_changes_nothing(repo, monkeypatch, patch):
+    """Another 3.11.x (Debian's 3.11.2, say): lint finds nothing, sync rewrites nothing, and
+    JupyterLab is served that interpreter's version, so no notebook is dirty on open."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    monkeypatch.setitem(IPythonKernel.language_info, "version", patch)
+    folder = repo / "notebooks"
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    assert notebooks.check(folder) == []
+    assert notebooks.sync(folder) == []
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+    served = _model(_manager(repo), "notebooks/02_claims.ipynb")
+    assert served["content"]["metadata"]["language_info"]["version"] == patch
 
 
 def test_links_are_relative_to_reports_in_a_build_and_to_the_notebook_elsewhere(monkeypatch):
