@@ -29,6 +29,8 @@ PRODUCED = {path for report in REPORTS for path in report.products}
 PICTURE = ["reports/figures/pipeline/pipeline.svg", "reports/figures/pipeline/pipeline.dot"]
 SITE_PAGES = ["reports/index.html", "reports/provenance.html"]
 DOWNLOADS = [f"reports/{DATA_DIR_NAME}/{path.name}" for path, _, _ in DATASETS]
+
+
 @functools.cache  # several rules read the runner's files
 def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
