@@ -123,7 +123,7 @@ class Kernel:
 
 def _client_class():
     """nbclient's NotebookClient, given the kernel this module started (and stops)."""
-    from nbclient import NotebookClient
+    from nbclient import NotebookClient  # imported already by parameterized(), in the worker thread
 
     class Client(NotebookClient):
         @asynccontextmanager
@@ -178,7 +178,7 @@ def export_html(nb, report: Report, parameters: dict, published: Path, full: Pat
     """Write the two renderings: `published` for readers (no code, no cells tagged 'analyst', no
     parameters) and `full` for analysts (code, every cell, and a note of the run's parameters).
     Bare web addresses become links in both."""
-    # here: imported in a worker thread while the notebook runs (see _run)
+    # here: imported in a worker thread, after the notebook ran (see _run)
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -225,7 +225,11 @@ async def execute(report: Report, parameters: dict, kernel_task: asyncio.Task) -
     """Run the notebook in the kernel `kernel_task` starts; return the executed notebook.
     RunFailed (or CancelledError) keeps the notebook up to the failure in build/failed/."""
     nb = await asyncio.to_thread(parameterized, report.notebook, parameters)
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import (
+        CellExecutionError,
+        CellTimeoutError,
+        DeadKernelError,
+    )  # as above
 
     total = len(nb.cells)
     current = {"index": 0}
