@@ -93,6 +93,7 @@ rule pipeline_picture:
 
 SITE_SOURCES = [
     "pipeline.yml",
+    "pyproject.toml",  # the release version the pages cite
     "templates/index.html.j2",
     "templates/provenance.html.j2",
     "data/raw/PROVENANCE.md",

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import jinja2
@@ -208,6 +209,13 @@ def _git(*args: str) -> str:
         return ""
 
 
+def project_version() -> str:
+    """The release version: pyproject.toml's (CITATION.cff and CHANGELOG.md repeat it)."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+
+
 def build_facts() -> dict:
     """Git commit, its date (not the wall clock, so rebuilds match) and the raw-data checksums."""
     summary_path = PROCESSED_DIR / "cleaning_summary.json"
@@ -218,6 +226,7 @@ def build_facts() -> dict:
     )
     manifest = RAW_DIR / MANIFEST_NAME
     return {
+        "version": project_version(),
         "commit": _git("rev-parse", "--short=12", "HEAD") or "not a git checkout",
         "commit_date": _git("show", "-s", "--format=%cI", "HEAD") or "unknown",
         "foia_file": summary.source_file if summary else "not built",

@@ -1,0 +1,81 @@
+"""What lets others reuse and cite the work: a licence, a citation file that validates against
+the Citation File Format 1.2.0 schema, and one release version that the citation file, the
+changelog and the landing page all name."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+import jsonschema
+import pytest
+import yaml
+
+from src.helpers import ROOT
+
+SCHEMA = json.loads((ROOT / "tests" / "schemas" / "cff-1.2.0.schema.json").read_text())
+
+
+def version() -> str:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def citation() -> dict:
+    return yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def cff_errors(data: dict) -> list[str]:
+    validator = jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    return sorted(e.message for e in validator.iter_errors(data))
+
+
+def test_the_licence_is_the_one_the_pages_state():
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License")
+    assert "MIT licence" in (ROOT / "templates" / "index.html.j2").read_text()
+    assert citation()["license"] == "MIT"
+
+
+def test_citation_cff_validates_against_cff_1_2():
+    assert cff_errors(citation()) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.pop("authors"),
+        lambda d: d.update({"cff-version": "1.1"}),
+        lambda d: d.update({"date-released": "27 November 2026"}),
+        lambda d: d.update({"licence": "MIT"}),
+    ],
+)
+def test_an_invalid_citation_file_is_caught(change):
+    data = citation()
+    change(data)
+    assert cff_errors(data) != []
+
+
+def test_one_version_named_everywhere():
+    assert citation()["version"] == version()
+    releases = re.findall(
+        r"^## (\S+) - (\d{4}-\d{2}-\d{2})$", (ROOT / "CHANGELOG.md").read_text(), re.M
+    )
+    assert releases and releases[0][0] == version()  # the newest release comes first
+    assert citation()["date-released"] == releases[0][1]
+
+
+FORM_TYPES = {"markdown", "input", "textarea", "dropdown", "checkboxes"}
+
+
+@pytest.mark.parametrize("name", ["data-problem", "wrong-source", "new-release"])
+def test_each_report_a_problem_form_is_a_valid_github_issue_form(name):
+    """GitHub's issue forms: name, description and a body of typed fields with unique ids, at
+    least one of them required, so a report arrives with what we need to act on it."""
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / f"{name}.yml").read_text())
+    assert form["name"] and form["description"]
+    body = form["body"]
+    assert {item["type"] for item in body} <= FORM_TYPES
+    ids = [item["id"] for item in body if item["type"] != "markdown"]
+    assert len(ids) == len(set(ids)) and all(item["attributes"]["label"] for item in body)
+    assert any(item.get("validations", {}).get("required") for item in body)
