@@ -109,7 +109,8 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks notebooks jupyter
+	@# the pipeline's notebooks only: a launcher or Duplicate notebook in notebooks/ is an analyst's
+	$(VENV)/bin/ruff check src tests benchmarks jupyter $$($(PY) -m src.notebooks files)
 	$(VENV)/bin/ruff format --check src tests benchmarks jupyter
 	$(PY) -m src.notebooks check
 

@@ -4,6 +4,8 @@ jupytext percent `.py`, and both are kept in one committed form.
   python -m src.notebooks sync [PATH...]   write each .ipynb from its .py (or the .py from a newer
                                            .ipynb) in the committed form; PATH adds a notebook that
                                            is not in pipeline.yml yet
+  python -m src.notebooks files            the pipeline's notebooks and pairs (what `make lint`
+                                           lints: an analyst's own notebooks are not linted)
   python -m src.notebooks check            fail when a pair differs, a notebook carries outputs, a
                                            file is not in the committed form (metadata drift), or
                                            the parameters cell is missing, doubled, or late
@@ -268,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         extra = [Path(a).stem for a in argv[1:]]
         for path in sync(stems=sorted({*pipeline_stems(), *extra})):
             print(f"wrote {path.relative_to(ROOT)}")
+        return 0
+    if argv[:1] == ["files"]:  # what `make lint` gives ruff: the pipeline's notebooks and pairs
+        print(" ".join(str(p.relative_to(ROOT)) for pair in pairs() for p in pair if p.exists()))
         return 0
     if argv[:1] == ["check"]:
         problems = check()

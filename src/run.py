@@ -115,6 +115,9 @@ class Kernel:
         return cls(km, kc, sockets)
 
     async def shutdown(self) -> None:
+        """Stop the kernel and remove its sockets (a second call does nothing)."""
+        if not self.sockets.exists():
+            return
         self.kc.stop_channels()
         if self.km.has_kernel:
             await self.km.shutdown_kernel(now=True)

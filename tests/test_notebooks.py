@@ -91,3 +91,39 @@ def test_make_lint_is_clean():
         ["make", "lint", f"VENV={VENV}"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_an_analysts_own_notebook_in_notebooks_does_not_fail_lint(tmp_path):
+    """JupyterLab's launcher and Duplicate put new notebooks in notebooks/; exploratory code
+    there (unused imports, bare expressions, long lines) is the analyst's, not the pipeline's:
+    `make lint` checks the pipeline's notebooks only. A lint error in one of those still fails."""
+    import os
+    import subprocess
+
+    from pipeline_util import VENV
+
+    from src.checkout import copy_repo
+
+    repo = copy_repo(tmp_path / "repo")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import os, sys\nimport pandas as pd\nfrom src import *"),
+        nbformat.v4.new_code_cell("cases = pd.read_csv('../data/processed/stca_cases.csv')\ncases.head()"),
+        nbformat.v4.new_code_cell("cases.groupby('citizenship').size().sort_values(ascending=False).head(20)  # a long line, a bare expression"),
+    ]  # fmt: skip
+    for name in ("Untitled.ipynb", "00_start_here-Copy1.ipynb"):
+        nbformat.write(nb, str(repo / "notebooks" / name))
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+
+    def lint():
+        return subprocess.run(["make", "lint", f"VENV={VENV}"], cwd=repo, env=env,
+                              capture_output=True, text=True)  # fmt: skip
+
+    result = lint()
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # what lint hands ruff: the pipeline's notebooks and pairs, never the analyst's
+    listed = subprocess.run([str(VENV / "bin" / "python"), "-m", "src.notebooks", "files"],
+                            cwd=repo, env={**env, "PYTHONPATH": str(repo)}, capture_output=True,
+                            text=True, check=True).stdout.split()  # fmt: skip
+    assert "notebooks/00_start_here.py" in listed and "notebooks/01_clean_foia.ipynb" in listed
+    assert not [f for f in listed if "Untitled" in f or "Copy1" in f]
