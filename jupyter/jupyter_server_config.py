@@ -5,6 +5,8 @@
 import os
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_runtime_dir
+
 c = get_config()  # noqa: F821 - provided by Jupyter when it loads this file
 
 # `make lab` names the checkout (a venv may be shared by copies of the repository); otherwise the
@@ -24,6 +26,12 @@ c.PipelineContentsManager.edit_pipeline = os.environ.get("STCA_LAB_EDIT") == "1"
 # in their committed form instead.
 c.ServerApp.jpserver_extensions = {"jupyterlab_jupytext": False}
 
+# Kernels talk to the server over Unix sockets in the Jupyter runtime folder, not TCP ports on
+# loopback: nothing listens on the network, no port can be taken by another process, and
+# ipykernel has no "running over TCP without encryption" warning to print.
+c.KernelManager.transport = "ipc"
+c.KernelManager.ip = str(Path(jupyter_runtime_dir()) / "stca-kernel")
+
 # Only the project kernel is offered (the environment's generic python3 is what papermill uses).
 c.KernelSpecManager.allowed_kernelspecs = {"stca-foia"}
 c.MappingKernelManager.default_kernel_name = "stca-foia"
@@ -36,3 +44,5 @@ c.MappingKernelManager.cull_connected = False  # a kernel with an open notebook 
 
 # Project settings for JupyterLab itself (no news prompt, autosave, no jupytext menus).
 c.LabApp.app_settings_dir = str(ROOT / "jupyter" / "lab-settings")
+# The open tabs and layout are kept per checkout (two clones do not share a workspace), in build/.
+c.LabApp.workspaces_dir = str(ROOT / "build" / "lab-workspaces")

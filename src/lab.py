@@ -18,6 +18,7 @@ Everything else (scratch notebooks, new files) is saved as usual.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -41,10 +42,10 @@ from src.pipeline import load_config
 SCRATCH_DIR = ROOT / "notebooks" / "scratch"
 SAVE_HELP = (
     "{path} is a pipeline notebook: changes to its code are not saved here, so an experiment "
-    "never edits the pipeline. To keep your version, use File > Save Notebook As... and save it "
-    "in notebooks/scratch/ (git ignores that folder). To change the pipeline on purpose, restart "
-    "JupyterLab with `make lab EDIT=1` and save again (or edit {pair} and run "
-    "`python -m src.notebooks sync`). Running cells is never a problem: outputs are not kept."
+    "never edits the pipeline. To keep your version, use File > Save Notebook As... and name it "
+    "notebooks/scratch/<name>.ipynb (git ignores that folder). To change the pipeline on purpose, "
+    "restart JupyterLab with `make lab EDIT=1` and save again, or edit {script} in an editor and "
+    "run `python -m src.notebooks sync`. Running cells is never a problem: outputs are not kept."
 )
 
 
@@ -54,8 +55,9 @@ def pipeline_files(root: Path = ROOT) -> list[str]:
     return sorted({*notebooks, *(str(Path(nb).with_suffix(".py")) for nb in notebooks)})
 
 
-def _pair(path: str) -> str:
-    return str(Path(path).with_suffix(".py" if path.endswith(".ipynb") else ".ipynb"))
+def _script(path: str) -> str:
+    """The .py of a pipeline notebook (what to edit by hand), for a notebook or its .py."""
+    return str(Path(path).with_suffix(".py"))
 
 
 class PipelineContentsManager(AsyncLargeFileManager):
@@ -90,13 +92,13 @@ class PipelineContentsManager(AsyncLargeFileManager):
         if not self.is_protected(path):
             return await super().save(model, path)
         if model.get("chunk") is not None or model.get("type") not in ("notebook", "file"):
-            raise web.HTTPError(403, SAVE_HELP.format(path=path, pair=_pair(path)))
+            raise web.HTTPError(403, SAVE_HELP.format(path=path, script=_script(path)))
         if self.edit_pipeline:
             return await self._save_committed_form(model, path)
         if self._same_code(model, path):
             # Nothing a reviewer would see changed: keep the file as it is and say it is saved.
             return await self.get(path, content=False)
-        raise web.HTTPError(403, SAVE_HELP.format(path=path, pair=_pair(path)))
+        raise web.HTTPError(403, SAVE_HELP.format(path=path, script=_script(path)))
 
     def _same_code(self, model, path: str) -> bool:
         """True when the saved content has the same cells (type, source, tags) as the file."""
@@ -128,25 +130,52 @@ class PipelineContentsManager(AsyncLargeFileManager):
         return await super().delete_file(path)
 
 
+def _literal(value) -> str:
+    """`value` as Python source, strings in double quotes as the notebooks write them."""
+    return json.dumps(value) if isinstance(value, str) else repr(value)
+
+
+def scratch_parameters(report, copy_stem: str) -> str:
+    """Lines that set `report`'s parameters, with every output it writes moved under
+    build/adhoc/<copy_stem>/ (src.run.adhoc_parameters), so running the copy never touches
+    reports/ or data/processed/."""
+    from src.run import ADHOC, adhoc_parameters  # here: only `make scratch` needs the runner
+
+    parameters = adhoc_parameters(report, {}, ADHOC / copy_stem)
+    return "\n".join([
+        f"# The parameters of the report {report.name!r} (pipeline.yml), for this copy: what it",
+        f"# writes goes to build/adhoc/{copy_stem}/, never to reports/ or data/processed/.",
+        *(f"{key} = {_literal(value)}" for key, value in parameters.items()),
+    ])  # fmt: skip
+
+
 def copy_to_scratch(name: str, scratch: Path = SCRATCH_DIR) -> Path:
-    """Copy the pipeline notebook `name` (a report name, a file stem or a path) into `scratch`,
-    without outputs, and return the new path. Never overwrites: an existing copy is someone's
-    work, so a numbered name is used instead."""
+    """Copy the pipeline notebook of `name` (a report name, a file stem or a path) into
+    `scratch`, without outputs, and return the new path. Its parameters cell ends by setting the
+    report's parameters (for a file stem: the first report that runs the notebook), with its
+    outputs moved under build/adhoc/<copy>/. The copy is named after the notebook, or after the
+    notebook and the report when the notebook runs for several reports. Never overwrites: an
+    existing copy is someone's work, so a numbered name is used instead."""
     reports = load_config()
-    by_name = {r.name: r.notebook for r in reports}
-    stems = {Path(r.notebook).stem: r.notebook for r in reports}
-    notebook = by_name.get(name) or stems.get(Path(name).stem)
-    if notebook is None:
-        known = ", ".join(sorted(set(stems)))
-        raise SystemExit(f"no pipeline notebook called {name!r}; known: {known}")
+    first: dict[str, object] = {}
+    for r in reports:
+        first.setdefault(Path(r.notebook).stem, r)
+    report = next((r for r in reports if r.name == name), None) or first.get(Path(name).stem)
+    if report is None:
+        known = ", ".join(sorted({*first, *(r.name for r in reports)}))
+        raise SystemExit(f"no pipeline notebook or report called {name!r}; known: {known}")
+    notebook_stem = Path(report.notebook).stem
+    stem = notebook_stem if first[notebook_stem] is report else f"{notebook_stem}-{report.name}"
     scratch.mkdir(parents=True, exist_ok=True)
-    stem = Path(notebook).stem
     target = scratch / f"{stem}.ipynb"
     n = 2
     while target.exists():
         target = scratch / f"{stem}-{n}.ipynb"
         n += 1
-    write_notebook(notebook_from_py(NOTEBOOKS / f"{stem}.py"), target, paired=False)
+    nb = notebook_from_py(NOTEBOOKS / f"{notebook_stem}.py")
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.rstrip() + "\n\n" + scratch_parameters(report, target.stem)
+    write_notebook(nb, target, paired=False)
     return target
 
 

@@ -13,10 +13,18 @@ from pathlib import Path
 import pandas as pd
 
 from src.datasets import DATASETS, dataset_href
-from src.helpers import PROVENANCE_PAGE, REPORTS_DIR, link_href, relative_to_root
+from src.helpers import (
+    PROVENANCE_PAGE,
+    REPORTS_DIR,
+    link_href,
+    publishing_site,
+    relative_to_root,
+)
 from src.status import INVENTED
 
 MAX_ROWS_SHOWN = 50
+# Columns from which a table is wider than a 390 px phone (each column keeps at least 7em).
+WIDE_TABLE_COLUMNS = 4
 INVENTED_MARK = "†"
 INVENTED_NOTE = (
     f"{INVENTED_MARK} invented: a stand-in value (status illustrative or bound), not a published "
@@ -112,10 +120,10 @@ def table_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN, caption: str
     if caption:
         body = body.replace(">", f"><caption>{escape(caption)}</caption>", 1)
     label = escape(caption or "table")
-    html = (
-        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">{body}</div>'
-        f'<p class="table-cue">Wide table: scroll sideways inside it.</p>'
-    )
+    html = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">{body}</div>'
+    if len(shown.columns) >= WIDE_TABLE_COLUMNS:  # a narrower table fits a phone: no cue
+        html += '<p class="table-cue">Wide table: scroll sideways inside it.</p>'
+
     if len(shown) > max_rows:
         html += f"<p>Showing the first {max_rows} of {len(shown)} rows.</p>"
     if marked:
@@ -205,7 +213,12 @@ STANDIN_NOTICE_HTML = (
     "figures the article published (reading its years as calendar years, our assumption). Every "
     "other value (most years, most nationalities, the split between exceptions, ports, dates) is "
     "<em>invented</em>: hatched in charts, marked in tables, and not to be cited. "
-    '<a href="{provenance_href}" style="text-decoration:underline">How the data was made and checked</a>.</div>'
+    '<a href="{provenance_href}" style="text-decoration:underline">How the data was made and checked</a>.'
+    "{missing}</div>"
+)
+# In JupyterLab before the first build the methodology page does not exist yet.
+PROVENANCE_MISSING = (
+    " (That page is written by <code>make reports</code>; run it first to open it.)"
 )
 
 
@@ -220,7 +233,11 @@ def show_data_notice(status) -> None:
     from IPython.display import HTML, Markdown, display
 
     if status.is_standin:
-        display(HTML(STANDIN_NOTICE_HTML.format(provenance_href=provenance_href())))
+        built = publishing_site() or (REPORTS_DIR / PROVENANCE_PAGE).exists()  # the site has it
+        missing = "" if built else PROVENANCE_MISSING
+        display(
+            HTML(STANDIN_NOTICE_HTML.format(provenance_href=provenance_href(), missing=missing))
+        )
         return
     path = getattr(status, "path", None) or getattr(status, "source_file", "")
     name = relative_to_root(path) if isinstance(path, Path) else str(path)

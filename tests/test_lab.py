@@ -182,6 +182,11 @@ def test_lab_serves_notebooks_and_runs_the_project_kernel(lab):
         "print(src.helpers.relative_to_root(src.helpers.ROOT / 'notebooks'), metrics.year_column('fiscal'))",
     )
     assert out.strip() == "notebooks fiscal_year"
+    # over Unix sockets in the runtime folder, not TCP: no port to lose, no warning in the log
+    transport = _execute(base, token, kernel["id"], "from ipykernel.kernelapp import IPKernelApp\n"
+                         "app = IPKernelApp.instance()\nprint(app.transport, app.ip)")  # fmt: skip
+    assert transport.split()[0] == "ipc" and transport.split()[1].startswith(str(lab["runtime"]))
+    assert "without encryption" not in Path(lab["log"]).read_text()
     assert _request(f"{base}/api/kernels/{kernel['id']}", token, "DELETE")[0] == 204
 
     # shut the server down by its PID (from its runtime file), then nothing may be left

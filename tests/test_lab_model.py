@@ -81,6 +81,8 @@ def test_a_save_that_changes_code_is_refused_with_directions(repo, path):
         _run(manager.save(model, path))
     assert err.value.status_code == 403
     assert "notebooks/scratch/" in err.value.log_message and "EDIT=1" in err.value.log_message
+    # the file to edit by hand is the .py, whichever of the pair was saved
+    assert "edit notebooks/00_start_here.py in an editor" in err.value.log_message
     assert (repo / path).read_bytes() == before
 
 
@@ -145,6 +147,30 @@ def test_scratch_copy_never_overwrites(tmp_path):
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     with pytest.raises(SystemExit, match="known: 00_start_here"):
         lab.copy_to_scratch("nope", tmp_path)
+
+
+def test_a_scratch_copy_of_a_report_runs_with_its_parameters_and_writes_under_build(tmp_path):
+    """`make scratch NB=figures_fiscal` copies the fiscal report, not the notebook's calendar
+    defaults, and what the copy writes goes under build/adhoc/<copy>/; inputs keep their paths."""
+    copy = lab.copy_to_scratch("figures_fiscal", tmp_path)
+    assert copy.name == "03_figures-figures_fiscal.ipynb"
+    nb = nbformat.read(copy, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    values: dict = {}
+    exec(cell.source, {}, values)  # the cell is plain assignments; the last one of a name wins
+    assert values["year_basis"] == "fiscal"
+    assert values["figures_dir"].startswith("build/adhoc/03_figures-figures_fiscal/")
+    assert values["cases_path"] == "data/processed/stca_cases.csv"
+    for report in ("clean_foia", "claims", "both_directions"):
+        cell = next(
+            c
+            for c in nbformat.read(lab.copy_to_scratch(report, tmp_path), as_version=4).cells
+            if "parameters" in c.metadata.get("tags", [])
+        )
+        written: dict = {}
+        exec(cell.source, {}, written)
+        outputs = [v for k, v in written.items() if k.endswith(("_dir", "verdicts_path"))]
+        assert outputs and all(str(v).startswith("build/adhoc/") for v in outputs), written
 
 
 def test_lint_checks_pipeline_notebooks_only(repo):
@@ -212,3 +238,34 @@ def test_links_are_relative_to_reports_in_a_build_and_to_the_notebook_elsewhere(
     assert (Path.cwd() / link_href(target)).resolve() == target.resolve()
     monkeypatch.chdir(ROOT)
     assert link_href("reports/figures/x.svg") == "reports/figures/x.svg"
+
+
+def test_the_wide_table_cue_is_only_under_tables_wider_than_a_phone():
+    """JupyterLab shows the cue unstyled: a three-column table gets none."""
+    import pandas as pd
+
+    from src import page
+
+    narrow = page.table_html(pd.DataFrame({"a": [1], "b": [2], "c": [3]}), caption="narrow")
+    wide = page.table_html(pd.DataFrame({c: [1] for c in "abcdef"}), caption="wide")
+    assert "table-cue" not in narrow and "table-cue" in wide
+
+
+def test_the_methodology_link_says_what_to_run_when_the_page_is_not_built(monkeypatch, tmp_path):
+    """In JupyterLab before `make reports`, the stand-in notice says how to get the page; once
+    it exists, and always in a pipeline run (the site writes it afterwards), it does not."""
+    import IPython.display
+
+    from src import page
+    from src.helpers import LINKS_FROM_ENV
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj.data))
+    monkeypatch.setattr(page, "REPORTS_DIR", tmp_path)  # a checkout with nothing built
+    monkeypatch.delenv(LINKS_FROM_ENV, raising=False)
+    standin = type("Status", (), {"is_standin": True})()
+    page.show_data_notice(standin)
+    assert "make reports" in shown[-1]
+    (tmp_path / "provenance.html").write_text("built")
+    page.show_data_notice(standin)
+    assert "make reports" not in shown[-1]
