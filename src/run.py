@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -177,6 +178,15 @@ def finalise_notebook(nb) -> None:
         papermill_meta.pop(key, None)
 
 
+def index_href(folder: Path) -> str | None:
+    """The landing page's address from a page written into `folder`: beside it on the site; for
+    an ad hoc run, the site's, when it is built (else no link rather than a dead one)."""
+    index = REPORTS_DIR / "index.html"
+    if folder.resolve() == REPORTS_DIR.resolve():
+        return index.name
+    return os.path.relpath(index, folder) if index.exists() else None
+
+
 def export_html(nb, report: Report, parameters: dict, published: Path, full: Path) -> None:
     """Write the two renderings: `published` for readers (no code, no cells tagged 'analyst', no
     parameters) and `full` for analysts (code, every cell, and a note of the run's parameters).
@@ -207,6 +217,7 @@ def export_html(nb, report: Report, parameters: dict, published: Path, full: Pat
         resources = {
             "metadata": {"name": report.name},
             "stca": {
+                "index_href": index_href(published.parent),
                 "parameters": parameters if with_code else None,
                 "notebook": report.notebook,
                 "other_rendering": other,
@@ -387,6 +398,17 @@ def adhoc_parameters(report: Report, extra: dict, out_dir: Path) -> dict:
     return parameters
 
 
+def adhoc_title(report: Report, extra: dict) -> str:
+    """The page title of an ad hoc run: the report's title when nothing was changed, else one
+    that says it is a one-off and with which parameters (a fiscal run is not "calendar years")."""
+    base = report.title or report.name
+    changed = {k: v for k, v in extra.items() if report.parameters.get(k) != v}
+    if not changed:
+        return f"{base} (ad hoc run)"
+    shown = ", ".join(f"{k} = {v}" for k, v in sorted(changed.items()))
+    return f"{report.name}: ad hoc run with {shown}"
+
+
 def adhoc_folder(name: str, out: str | None) -> Path:
     """build/adhoc/<name>-<UTC time>/, or `out` when it is under build/adhoc/ (SystemExit if not)."""
     if out is None:
@@ -414,6 +436,7 @@ def run_adhoc(name: str, params_file: str | None = None, out: str | None = None)
         report = Report(name=Path(path).stem, notebook=path, title=Path(path).stem, summary="")
     out_dir = adhoc_folder(report.name, out)
     parameters = adhoc_parameters(report, extra, out_dir)
+    report = dataclasses.replace(report, title=adhoc_title(report, extra))
     env = kernel_env(out_dir, protected=[REPORTS_DIR, PROCESSED_DIR])
     pages = (out_dir / f"{report.name}.html", out_dir / f"{report.name}-full.html")
     return run(report, parameters, env, pages, out_dir / f"{report.name}.ipynb", pipeline=False)

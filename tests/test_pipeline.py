@@ -345,6 +345,19 @@ def test_run_one_notebook_with_other_parameters_writes_only_under_build_adhoc(bu
     table = (out / "reports" / "figures" / "figures_calendar" / "cases_per_year.csv").read_text()
     assert table.splitlines()[1].startswith("2008,") and len(table.splitlines()) == 6
     assert {f: compute_manifest(repo / f) for f in built} == built
+    # its title says what it is, and every link on its pages works from where they are
+    import re
+    from urllib.parse import unquote, urlparse
+
+    for page in ("figures_calendar.html", "figures_calendar-full.html"):
+        html = (out / page).read_text()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "calendar years" not in title and "year_basis = fiscal" in title, title
+        hrefs = re.findall(r'(?:href|src)="([^"#]+)', html)
+        local = [h for h in hrefs if not urlparse(h).scheme]
+        assert local, page
+        dead = [h for h in local if not (out / unquote(h)).exists()]
+        assert dead == [], f"{page}: {dead}"
     # a parameter pointing an output into reports/ is refused by name, and nothing is written
     params.write_text("figures_dir: reports/figures/elsewhere\n")
     refused = run_make(repo, "run", "NB=figures_calendar", f"PARAMS={params}", "OUT=build/adhoc/x")
