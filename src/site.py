@@ -244,11 +244,11 @@ def build_index(reports: list[Report]) -> Path:
     """Write reports/index.html: each report's title, summary, both renderings, figure CSVs."""
     entries = []
     for report in reports:
-        figures, rows = [], {}
-        if report.parameters.get("figures_dir"):
-            folder = repo_path(report.parameters["figures_dir"])
-            figures = [relative_to_root(p) for p in sorted(folder.glob("*.csv"))]
-            index = folder / "figures.json"
+        # each chart's CSV, in the order pipeline.yml lists the charts (the notebook's order)
+        figures = [f for f in report.figure_files if f.endswith(".csv")]
+        rows = {}
+        if report.figures_dir:
+            index = repo_path(report.figures_dir) / "figures.json"
             if index.exists():  # what one row of each chart's CSV is, and how to sum it
                 rows = {e["name"]: e.get("row", "") for e in json.loads(index.read_text("utf-8"))}
         entries.append(
