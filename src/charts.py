@@ -166,15 +166,24 @@ def source_for(statuses: list[str], source: str) -> str:
     return (STANDIN_SOURCE + ". " + source) if INVENTED & set(statuses) else source
 
 
+def bar_label(text: str, status: str, invented: str = "") -> str:
+    """The label drawn at a bar: its value, unless the value is invented (then `invented`, no
+    number): the bar is hatched and the legend says why, and a reader must not be able to copy
+    an invented figure off a chart."""
+    return invented if status in INVENTED else text
+
+
 def _hbars(ax, values: list, categories: list, faces: list, statuses: list, labels: list) -> None:
     """Horizontal bars, one per category from the top, in their colours, drawn by status, each
     labelled just right of its end."""
     sns.barplot(x=values, y=categories, ax=ax, color=MAIN, errorbar=None, orient="h")
     _style_bars(ax.patches, statuses, faces)
-    for i, (x, text) in enumerate(zip(values, labels, strict=True)):
+    for i, (x, text, status) in enumerate(zip(values, labels, statuses, strict=True)):
+        text = bar_label(text, status, invented="invented")
         ax.annotate(
-            text, (x, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
-        )
+            text, (x, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9,
+            style="italic" if status in INVENTED else "normal",
+        )  # fmt: skip
 
 
 def publish(chart: Chart, out_dir: str | Path) -> Chart:

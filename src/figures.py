@@ -24,6 +24,7 @@ from src.charts import (
     _hbars,
     _new_figure,
     _style_bars,
+    bar_label,
     mark_invented,
     source_for,
     status_handles,
@@ -70,15 +71,17 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str) -> Ch
     sns.barplot(x=years, y=table["cases"].tolist(), ax=ax, color=MAIN, errorbar=None, order=years)
     _style_bars(ax.patches, statuses, [MAIN] * len(years))
     top = table.sort_values(["cases", "year"], ascending=[False, True]).head(2)
+    real = table[~table["status"].isin(INVENTED)]  # only real values are called out in bold
+    busiest_real = set(real.sort_values(["cases", "year"], ascending=[False, True]).head(2)["year"])
     end_label = pd.Timestamp(period_end).strftime("%-d %b %Y")
     for i, row in table.reset_index(drop=True).iterrows():
         if row["partial_year"]:
             ax.patches[i].set_linestyle("--")
             ax.patches[i].set_linewidth(1.5)
             ax.patches[i].set_edgecolor("#333333")
-        bold = row["year"] in set(top["year"])
+        bold = row["year"] in busiest_real
         ax.annotate(
-            str(row["cases"]),
+            bar_label(str(row["cases"]), row["status"]),
             (i, row["cases"]),
             xytext=(0, 3),
             textcoords="offset points",

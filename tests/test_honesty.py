@@ -143,6 +143,30 @@ def test_no_title_states_an_invented_number(standin_cases, foia, ctx, basis):
         assert not stated, f"{chart.name}: title {chart.title!r} states invented {stated}"
 
 
+@pytest.mark.parametrize("basis", ["calendar", "fiscal"])
+def test_no_bar_label_states_an_invented_number(standin_cases, foia, ctx, basis):
+    """The numbers written at the bars of the FOIA charts: an invented bar gets no number (it is
+    hatched, and the word "invented" where there is room), and no invented bar is set in bold."""
+    for chart in all_charts(standin_cases, foia, ctx, basis)[:4]:
+        data = chart.data
+        real = {float(v) for c in VALUE_COLUMNS if c in data
+                for v in pd.to_numeric(data.loc[~data["status"].isin(INVENTED), c], errors="coerce").dropna()}  # fmt: skip
+        only_invented = (
+            invented_values(data) - real - {float(round(v * 100)) for v in real if v < 1}
+        )
+        labels = [t for ax in chart.figure.axes for t in ax.texts if t.get_text()[:1].isdigit()]
+        if (~data["status"].isin(INVENTED)).any():
+            assert labels, chart.name  # real values are still labelled
+        for label in labels:
+            stated = numbers_in(label.get_text()) & only_invented
+            assert not stated, (
+                f"{chart.name}: bar label {label.get_text()!r} states invented {stated}"
+            )
+        words = [t.get_text() for ax in chart.figure.axes for t in ax.texts]
+        if INVENTED & set(data["status"]) and chart.name != "cases_per_year":
+            assert "invented" in words, chart.name
+
+
 def test_fiscal_report_claims_none_of_the_articles_per_year_numbers(standin_cases, foia):
     table = figures.year_table(standin_cases, "fiscal", 2005, 2017, foia, {2017})
     assert set(table["status"]) == {"illustrative"}
