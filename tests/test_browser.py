@@ -197,6 +197,36 @@ def test_no_page_scrolls_sideways(site, visit, name, width):
     assert escaping == [], f"{name} at {width}px: content past the edge: {escaping[:5]}"
 
 
+SPLIT_WORDS = """() => {
+    // every word or number in a table cell (letters and digits; a number keeps its , and .)
+    // that the browser laid out over two lines: broken in the middle, not at punctuation
+    const broken = [];
+    for (const cell of document.querySelectorAll('td, th, caption')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const words = /[\\p{L}\\p{N}]+(?:[.,]\\p{N}+)*/gu;  // a word, or a number with its , and .
+            for (let m = words.exec(node.textContent); m; m = words.exec(node.textContent)) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const rects = [...range.getClientRects()].filter(r => r.width > 0);
+                // on another line: starts below the middle of the word's first piece
+                if (rects.some(r => r.top > rects[0].top + rects[0].height / 2)) broken.push(m[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_no_table_breaks_a_word_or_number_in_the_middle(site, visit, name, width):
+    """A narrow screen scrolls a wide table in its box; it never splits "official" or "678"."""
+    broken = visit(site / f"{name}.html", width=width).page.evaluate(SPLIT_WORDS)
+    assert broken == [], f"{name} at {width}px: split words {broken[:8]} ({len(broken)} in all)"
+
+
 @pytest.mark.parametrize("name", PUBLISHED)
 def test_published_pages_show_no_build_internals(site, visit, name):
     text = visit(site / f"{name}.html").page.inner_text("body")
