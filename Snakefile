@@ -23,7 +23,7 @@ from src.pipeline import expand_inputs, load_config
 
 REPORTS = load_config()
 PYTHON = shlex.quote(sys.executable)  # the project environment's interpreter (make runs .venv's)
-TEMPLATE_FILES = sorted(expand_inputs(["templates/stca"])[0])
+TEMPLATE_FILES = sorted(expand_inputs(["templates/stca"]))
 RUNNER = [*deps.module_dependencies("src/run.py"), *TEMPLATE_FILES, "requirements.lock"]
 PRODUCED = {path for report in REPORTS for path in report.products}
 PICTURE = ["reports/figures/pipeline/pipeline.svg", "reports/figures/pipeline/pipeline.dot"]
@@ -58,7 +58,7 @@ rule all:
 
 
 for report in REPORTS:
-    data_files = expand_inputs(report.inputs)[0]
+    data_files = expand_inputs(report.inputs)
     code_files = deps.code_dependencies(report.notebook)
 
     rule:
@@ -97,7 +97,7 @@ SITE_SOURCES = [
     "templates/index.html.j2",
     "templates/provenance.html.j2",
     "data/raw/PROVENANCE.md",
-    *expand_inputs(["data/raw/context"])[0],
+    *expand_inputs(["data/raw/context"]),
     *[relative_to_root(p) for p in sorted(FOIA_DIR.glob("*.provenance.json"))],
     *deps.module_dependencies("src/site.py"),
 ]

@@ -2,7 +2,7 @@
 
 `code_dependencies("notebooks/03_figures.ipynb")` lists the files under src/ that the notebook's
 code cells import, followed through every `src` module they import in turn (imports inside
-functions count too). The build treats these files as inputs of the report, so a new module or a
+functions count too). The Snakefile treats these files as inputs of the report, so a new module or a
 new import needs no edit to pipeline.yml.
 """
 
@@ -116,19 +116,18 @@ def _parse_notebook(path: Path, module: str) -> set[str]:
         ) from err
 
 
-def _direct(path: Path, root: Path, names_of=None) -> set[Path]:
-    """src files imported directly by `path` (a src file or a notebook). `names_of(path, module,
-    parse)` may supply cached import names (the build keys them by content hash)."""
+def _direct(path: Path, root: Path) -> set[Path]:
+    """src files imported directly by `path` (a src file or a notebook)."""
     if path.suffix == ".ipynb":
         module, parse = "", _parse_notebook
     else:
         module = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
         parse = _parse_module
-    names = names_of(path, module, parse) if names_of else parse(path, module)
+    names = parse(path, module)
     return {f for f in (_module_file(n, root) for n in names) if f is not None}
 
 
-def closure(files: set[Path], root: Path = ROOT, names_of=None) -> set[Path]:
+def closure(files: set[Path], root: Path = ROOT) -> set[Path]:
     """`files` and every src file they import, transitively (package __init__ files included)."""
     seen: set[Path] = set()
     todo = list(files)
@@ -140,18 +139,18 @@ def closure(files: set[Path], root: Path = ROOT, names_of=None) -> set[Path]:
         init = path.parent / "__init__.py"
         if init.is_file() and init not in seen:
             todo.append(init)
-        todo.extend(_direct(path, root, names_of) - seen)
+        todo.extend(_direct(path, root) - seen)
     return seen
 
 
-def code_dependencies(notebook: str | Path, root: Path = ROOT, names_of=None) -> list[str]:
+def code_dependencies(notebook: str | Path, root: Path = ROOT) -> list[str]:
     """Root-relative paths of the src files `notebook` (an .ipynb) depends on, sorted."""
     path = Path(notebook) if Path(notebook).is_absolute() else root / notebook
-    direct = _direct(path, root, names_of)
-    return sorted(p.relative_to(root).as_posix() for p in closure(direct, root, names_of))
+    direct = _direct(path, root)
+    return sorted(p.relative_to(root).as_posix() for p in closure(direct, root))
 
 
-def module_dependencies(*modules: str, root: Path = ROOT, names_of=None) -> list[str]:
+def module_dependencies(*modules: str, root: Path = ROOT) -> list[str]:
     """Root-relative paths of the given src files (e.g. 'src/pipeline.py') and all they import."""
-    found = closure({root / m for m in modules}, root, names_of)
+    found = closure({root / m for m in modules}, root)
     return sorted(p.relative_to(root).as_posix() for p in found)

@@ -145,18 +145,15 @@ def get_report(name: str, reports: list[Report] | None = None) -> Report:
     )
 
 
-def expand_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Expand folders into the files below them; return (files, folders) as root-relative paths."""
-    files, folders = [], []
+def expand_inputs(paths: list[str]) -> list[str]:
+    """Root-relative paths of the files `paths` names, folders expanded into the files below them
+    (dot files left out)."""
+    files = []
     for item in paths:
         p = repo_path(item)
         if p.is_dir():
-            folders.append(relative_to_root(p))
-            for sub in sorted(p.rglob("*")):
-                if sub.is_dir():
-                    folders.append(relative_to_root(sub))
-                elif not sub.name.startswith("."):
-                    files.append(relative_to_root(sub))
+            files += [relative_to_root(sub) for sub in sorted(p.rglob("*"))
+                      if sub.is_file() and not sub.name.startswith(".")]  # fmt: skip
         else:
             files.append(relative_to_root(p))
-    return files, folders
+    return files
