@@ -11,18 +11,20 @@ import textwrap
 import matplotlib
 import pandas as pd
 import seaborn as sns
-from matplotlib.figure import Figure
 
 from src import context, official
 from src.charts import (
     ACCENT,
+    CAVEAT_GID,
     MAIN,
     MUTED,
     PALETTE,
     Chart,
     _finish,
     _thousands,
-    set_style,
+    narrow,
+    new_figure,
+    renditions,
 )
 
 STCA_EXTENDED = pd.Timestamp("2023-03-25")  # the 2022 Additional Protocol took effect
@@ -63,17 +65,18 @@ OPEN_DATA_SOURCE = (
 
 
 def _new(width: float, height: float):
-    set_style()
-    fig = Figure(figsize=(width, height), layout="constrained")
-    return fig, fig.add_subplot()
+    return new_figure(width, height)
 
 
 def _caveat(ax, text: str) -> None:
-    """The caveat inside the plotting area, where a shared image keeps it."""
+    """The caveat inside the plotting area, where a shared image keeps it (the phone rendition
+    leaves it to the page, which states it as text under the image)."""
+    if narrow():
+        return
     ax.text(
         0.01, 0.98, textwrap.fill(text, 70), transform=ax.transAxes, va="top", ha="left",
         fontsize=8, color="#333333",
-        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#999999"},
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#999999"}, gid=CAVEAT_GID,
     )  # fmt: skip
 
 
@@ -108,6 +111,7 @@ def sector_table(flows: pd.DataFrame, first: int = 2000, last: int = 2024) -> pd
     return table.sort_values(["fiscal_year", "sector"]).reset_index(drop=True)
 
 
+@renditions
 def chart_northern_sectors(table: pd.DataFrame) -> Chart:
     """Stacked bars by fiscal year, Swanton in its own colour, the other sectors muted, Livermore
     (California) hatched and named as not on the Canada border."""
@@ -214,6 +218,7 @@ def southbound_prior_claims(ctx: dict[str, pd.DataFrame] | None = None) -> str:
     )
 
 
+@renditions
 def chart_both_directions(table: pd.DataFrame, southbound_note: str = "") -> Chart:
     """Two lines on one monthly axis, with 25 March 2023 marked (with its 14-day condition) and
     the caveat in the plot. The title says the Border Patrol series was already rising before the
@@ -320,6 +325,7 @@ def citizenship_table(
     return table
 
 
+@renditions
 def chart_citizenship(table: pd.DataFrame) -> Chart:
     """Grouped horizontal bars: share of each fiscal year's apprehensions by citizenship."""
     fig, ax = _new(9.5, 6)
@@ -392,6 +398,7 @@ def office_table(flows: pd.DataFrame, first: int = 2015, last: int = 2023) -> pd
     return table.sort_values(["year", "office_type"]).reset_index(drop=True)
 
 
+@renditions
 def chart_offices(table: pd.DataFrame) -> Chart:
     """Stacked bars of claims by office type and year, land ports first; suppressed cells (0 to
     5) draw no bar."""

@@ -4,12 +4,9 @@ like, and the Canada side on its own, each value with the status its source give
 
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib
 import pandas as pd
 import seaborn as sns
-from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from src import context, metrics
@@ -21,12 +18,15 @@ from src.charts import (
     REPRINT_HATCH,
     Chart,
     _finish,
-    _new_figure,
     _source_line,
     _style_bars,
     _thousands,
+    bar_label,
+    main_title,
     mark_invented,
-    set_style,
+    narrow,
+    new_figure,
+    renditions,
     source_for,
     status_handles,
     statuses_of,
@@ -141,70 +141,85 @@ LAND_PORT_CAVEAT = (
 )
 
 
+def _count_text(row, low_count=None) -> str:
+    """A count as a bar states it: 'more than 2,000', 'about 3,765 (rounded to 5)', and the low
+    end when there is one; an invented count says only that."""
+    if row["status"] in INVENTED:
+        return bar_label("", row["status"], invented="invented")
+    text = f"{'more than ' if row['qualifier'] == 'more than' else ''}{row['value']:,}"
+    if row["rounding"] > 1:
+        text = f"about {text} (rounded to {row['rounding']})"
+    if low_count is not None:
+        text += f"; at least {low_count:,} without RCMP interceptees"
+    return text
+
+
+@renditions
 def chart_comparison(data: pd.DataFrame) -> Chart:
-    """Two bars per period (each direction) on a log scale (said on the axis), each period's ratio
-    (or its range) printed above the Canada-bound bar and marked invented when it rests on an
-    invented count; the low end of the Canada-bound count is named in the label."""
+    """Each period's two directions as horizontal bars on a linear scale, so the gap is seen at
+    its true size: the small U.S.-bound bar is labelled with its count, the Canada-bound bar with
+    its count and how many people that is per person going south (marked invented when it rests
+    on an invented count). The low end of the Canada-bound count is named in its label."""
     counts = data[data["kind"] == "count"].reset_index(drop=True)
     low_counts = data[data["kind"] == "count, low end"].set_index("period")
     ratio_rows = data[data["kind"].str.startswith("ratio")]
     statuses = statuses_of(data)
-    fig, ax = _new_figure(10, 5.8)
+    fig, ax = new_figure(10, 5.6, phone_height=5.6)
     periods = list(dict.fromkeys(counts["period"]))
     colours = {US_BOUND: MAIN, CANADA_BOUND: ACCENT}
-    sns.barplot(
-        data=counts,
-        x="period",
-        y="value",
-        hue="direction",
-        hue_order=[US_BOUND, CANADA_BOUND],
-        order=periods,
-        palette=colours,
-        errorbar=None,
-        ax=ax,
-    )
-    ax.set_yscale("log")
     ratio_text, ratio_invented = {}, {}
     for period in periods:
         rows = ratio_rows[(ratio_rows["period"] == period) & ratio_rows["value"].notna()]
         if len(rows):
             ratio_text[period] = ratio_range_text(rows)
             ratio_invented[period] = bool(set(rows["status"]) & INVENTED)
-    for container, direction in zip(ax.containers, [US_BOUND, CANADA_BOUND], strict=True):
-        subset = counts[counts["direction"] == direction].set_index("period")
-        _style_bars(
-            container.patches,
-            [subset.loc[p, "status"] for p in periods],
-            [colours[direction]] * len(periods),
+    # from the top: the latest period first, then earlier ones; in each, north then south. Each
+    # bar's label sits on its own lines above it, so it has the full width on any screen.
+    bars, y = [], 0.0
+    for period in reversed(periods):
+        ax.text(0, y, period, fontweight="bold", fontsize=11, va="bottom", ha="left")
+        y += 0.35
+        for direction in (CANADA_BOUND, US_BOUND):
+            row = counts[(counts["period"] == period) & (counts["direction"] == direction)].iloc[0]
+            lines = 3 if direction == CANADA_BOUND else 1
+            y += (0.55 * lines if narrow() else 0.4 * min(lines, 2)) + 0.2
+            bars.append((y, row, direction, period))
+            y += 0.7
+        y += 0.3
+    patches = ax.barh([b[0] for b in bars], [b[1]["value"] for b in bars], height=0.45)
+    _style_bars(patches, [b[1]["status"] for b in bars], [colours[b[2]] for b in bars])
+    largest = counts["value"].max()
+    for y_bar, row, direction, period in bars:
+        has_low = direction == CANADA_BOUND and period in low_counts.index
+        text = f"{direction}: " + _count_text(
+            row, low_counts.loc[period, "value"] if has_low else None
         )
-        for patch, period in zip(container.patches, periods, strict=True):
-            row = subset.loc[period]
-            text = f"{'more than ' if row['qualifier'] == 'more than' else ''}{row['value']:,}"
-            if row["rounding"] > 1:
-                text = f"about {text} (rounded to {row['rounding']})"
-            if row["status"] in INVENTED:
-                text += " (invented)"
-            if direction == CANADA_BOUND and period in low_counts.index:
-                text += f"\n({low_counts.loc[period, 'value']:,} without RCMP interceptees)"
-            if direction == CANADA_BOUND and period in ratio_text:
-                text += f"\n= {ratio_text[period].removesuffix(' to 1')} per person going south"
-                if ratio_invented[period]:
-                    text += "\n(ratio invented)"
-            ax.annotate(
-                text,
-                (patch.get_x() + patch.get_width() / 2, patch.get_height()),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-            )
-    ax.set_ylim(1, counts["value"].max() * 60)  # headroom for labels and legend
+        if direction == CANADA_BOUND and period in ratio_text and row["status"] not in INVENTED:
+            if ratio_invented[period]:  # the ratio rests on an invented count: no number
+                text += ";\nthe ratio is not known (the other count is invented)"
+            else:
+                text += f",\n= {ratio_text[period].removesuffix(' to 1')} per person going south"
+        ax.annotate(
+            text,
+            (0, y_bar - 0.3),
+            va="bottom",
+            ha="left",
+            fontsize=9,
+            fontweight="bold" if row["status"] not in INVENTED else "normal",
+            style="italic" if row["status"] in INVENTED else "normal",
+        )
+    ax.set_yticks([])
+    ax.set_ylim(y - 0.3, -0.75)
+    ax.set_xlim(0, largest * 1.04)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_thousands))
+    ax.grid(axis="y", visible=False)
     handles = [
         Patch(facecolor=MAIN, label="Canada to U.S.: STCA exception cases at U.S. land ports"),
         Patch(facecolor=ACCENT, label="U.S. to Canada: STCA crossings (2013) / land-port claims"),
     ] + [h for h in status_handles(statuses, "") if h.get_hatch()]
-    ax.legend(handles=handles, fontsize=8, loc="upper left")
+    ax.legend(
+        handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), frameon=False
+    )
     real = [p for p in periods if p in ratio_text and not ratio_invented[p]]
     title = "Far more asylum seekers crossed from the U.S. into Canada than the other way"
     title_statuses = ["published"]  # with no number, the title is the article's own claim
@@ -222,7 +237,16 @@ def chart_comparison(data: pd.DataFrame) -> Chart:
         + " Canada's land-port claims also include claimants the STCA does not cover (e.g. U.S. "
         "citizens). The end of the 2017 period is our assumption.",
     )
-    _finish(fig, ax, title, source, "Period", "People (log scale)")
+    _finish(
+        fig,
+        ax,
+        title,
+        source,
+        "People (linear scale: bar lengths compare truly)"
+        if not narrow()
+        else "People (linear scale)",
+        "",
+    )
     listing = "; ".join(
         f"{r.period}, {r.direction}: {'more than ' if r.qualifier == 'more than' else ''}"
         f"{r.value:,}{' (invented)' if r.status in INVENTED else ''}"
@@ -233,7 +257,7 @@ def chart_comparison(data: pd.DataFrame) -> Chart:
         for p, t in ratio_text.items()
     )
     alt = (
-        f"Grouped bar chart on a logarithmic scale comparing people who asked for asylum at land "
+        f"Horizontal bar chart on a linear scale comparing people who asked for asylum at land "
         f"ports in each direction. {listing}. Ratios: {ratio_alt}. {LAND_PORT_CAVEAT}"
     )
     return Chart(
@@ -259,13 +283,12 @@ def canada_side_table(ctx: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat([monthly[cols], annual[cols]], ignore_index=True)
 
 
+@renditions
 def chart_canada_side(data: pd.DataFrame) -> Chart:
     """Two panels: RCMP interceptions by month 2017-2019, and Canada's asylum claims by year with
     the November 2016 U.S. election marked; values known only from reprints drawn lighter."""
     statuses = statuses_of(data)
-    set_style()
-    fig = Figure(figsize=(10, 8.5), layout="constrained")
-    top, bottom = fig.subplots(2, 1)
+    fig, (top, bottom) = new_figure(10, 8.5, rows=2)
     monthly = data[data["panel"].str.startswith("RCMP")].copy()
     monthly["month"] = pd.to_datetime(monthly["period"], format="%Y-%m")
     sns.lineplot(
@@ -347,7 +370,7 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
         f"After the 2016 U.S. election, irregular crossings into Canada surged and asylum claims "
         f"rose {format_ratio(growth)}-fold from 2016 to 2017"
     )
-    fig.suptitle(textwrap.fill(title, width=80), x=0.01, ha="left", fontsize=13, fontweight="bold")
+    main_title(fig, None, title)
     title_statuses = [
         derive(
             [by_year.loc[y, "status"] for y in (2016, 2017) if y in by_year.index] or ["official"]

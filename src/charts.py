@@ -5,6 +5,9 @@ chart as PNG, SVG and CSV (deterministically) with the folder's figures.json.
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import io
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +17,12 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
+from PIL import Image
 
 from src.helpers import atomic_path, spreadsheet_safe, write_csv_atomic, write_json_atomic
 from src.page import show_figure
+from src.pipeline import PHONE_SUFFIX
 from src.status import INVENTED, check, weakest
 
 # Okabe-Ito derived colour-blind-safe palette (seaborn's "colorblind").
@@ -40,6 +46,15 @@ STATUS_LEGEND = {
     "illustrative": "invented (illustrative) stand-in value",
 }
 ELECTION = pd.Timestamp("2016-11-08")
+
+# The phone rendition: drawn for a 390 px screen, where the image is about 360 CSS px wide, so
+# one inch of figure is about 100 CSS px and NARROW_MIN_PT points are at least 11 CSS px.
+NARROW_WIDTH = 3.6  # inches
+NARROW_MIN_PT = 8.5
+NARROW_DPI = 200  # twice the CSS pixels, for sharp text on phone screens
+WIDE_DPI = 150
+_NARROW = contextvars.ContextVar("narrow", default=False)
+SOURCE_GID, CAVEAT_GID = "source", "caveat"  # the texts the page repeats as live text
 
 
 def set_style() -> None:
@@ -65,34 +80,66 @@ class Chart:
     title_statuses: list[str] | None = None
     # What one row of the CSV is, and what to filter before summing it (shown beside the CSV).
     row: str = ""
+    # The same chart drawn for a phone screen (see `renditions`); None: only the wide one.
+    narrow: Figure | None = None
 
     def title_status(self) -> str:
         """The status the title's sentence takes: the weakest of the values it states."""
         return weakest(self.title_statuses or statuses_of(self.data))
 
 
-def _new_figure(width: float = 9, height: float = 5.2) -> tuple[Figure, object]:
+def narrow() -> bool:
+    """True while the phone rendition of a chart is being drawn (see `renditions`)."""
+    return _NARROW.get()
+
+
+def new_figure(width: float = 9, height: float = 5.2, rows: int = 1, phone_height: float = 0):
+    """A figure of `width` x `height` inches with `rows` axes stacked (one: the axes itself);
+    for the phone rendition, NARROW_WIDTH wide and `phone_height` tall (by default a little
+    taller than wide)."""
     set_style()
+    if narrow():
+        default = max(3.4, height * 0.8) + (0.9 * rows if rows > 1 else 0)
+        width, height = NARROW_WIDTH, phone_height or default
     fig = Figure(figsize=(width, height), layout="constrained")
-    return fig, fig.add_subplot()
+    return fig, (fig.add_subplot() if rows == 1 else fig.subplots(rows, 1))
 
 
-def _source_line(fig: Figure, source: str) -> None:
-    """Wrapped source line under the axes, with room reserved for it by the layout engine."""
-    text = textwrap.fill(source, width=int(fig.get_figwidth() * 15))
-    lines = text.count("\n") + 1
-    reserve = (0.18 + 0.14 * lines) / fig.get_figheight()
-    fig.get_layout_engine().set(rect=(0, reserve, 1, 1 - reserve))
-    fig.text(0.01, 0.01, text, fontsize=8, color="#444444", ha="left", va="bottom")
+def _new_figure(width: float = 9, height: float = 5.2) -> tuple[Figure, object]:
+    return new_figure(width, height)
 
 
-def _finish(fig: Figure, ax, title: str, source: str, xlabel: str, ylabel: str) -> None:
+def main_title(fig: Figure, ax, title: str) -> None:
+    """The chart's headline, in the wide image (which may be shared alone); the phone rendition
+    leaves it to the page's caption, which states it as text."""
+    if narrow():
+        return
+    if ax is None:
+        fig.suptitle(textwrap.fill(title, width=int(fig.get_figwidth() * 8)), x=0.01, ha="left",
+                     fontsize=13, fontweight="bold")  # fmt: skip
+        return
     ax.set_title(
         textwrap.fill(title, width=int(fig.get_figwidth() * 8)),
         loc="left",
         fontsize=13,
         fontweight="bold",
     )
+
+
+def _source_line(fig: Figure, source: str) -> None:
+    """Wrapped source line under the axes, with room reserved for it by the layout engine. The
+    phone rendition leaves it to the page, which shows it as text under the image."""
+    if narrow():
+        return
+    text = textwrap.fill(source, width=int(fig.get_figwidth() * 15))
+    lines = text.count("\n") + 1
+    reserve = (0.18 + 0.14 * lines) / fig.get_figheight()
+    fig.get_layout_engine().set(rect=(0, reserve, 1, 1 - reserve))
+    fig.text(0.01, 0.01, text, fontsize=8, color="#444444", ha="left", va="bottom", gid=SOURCE_GID)
+
+
+def _finish(fig: Figure, ax, title: str, source: str, xlabel: str, ylabel: str) -> None:
+    main_title(fig, ax, title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     _source_line(fig, source)
@@ -149,7 +196,7 @@ def mark_invented(fig: Figure, statuses: list[str]) -> bool:
         0.5,
         0.5,
         STAMP,
-        fontsize=44,
+        fontsize=44 * min(1.0, fig.get_figwidth() / 9),
         fontweight="bold",
         color=STAMP_COLOUR,
         alpha=0.13,
@@ -186,11 +233,94 @@ def _hbars(ax, values: list, categories: list, faces: list, statuses: list, labe
         )  # fmt: skip
 
 
+def renditions(builder):
+    """Decorate a chart builder so that it also draws the chart for a phone screen: the builder
+    runs again with `narrow()` true (a NARROW_WIDTH figure, no headline or source line, which the
+    page states as text), then `fit_for_phone` makes every text at least NARROW_MIN_PT."""
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> Chart:
+        chart = builder(*args, **kwargs)
+        token = _NARROW.set(True)
+        try:
+            chart.narrow = fit_for_phone(builder(*args, **kwargs).figure)
+        finally:
+            _NARROW.reset(token)
+        return chart
+
+    return build
+
+
+def _texts(fig: Figure) -> list[Text]:
+    """Every visible, non-empty text of the figure (labels, ticks, legends, notes)."""
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _refill(text: Text, width_pt: float) -> None:
+    """Re-wrap `text` so that no line is wider than `width_pt` (by its font size)."""
+    chars = max(12, int(width_pt / (0.56 * text.get_fontsize())))
+    lines = text.get_text().split("\n")
+    if max(len(line) for line in lines) > chars:
+        text.set_text(textwrap.fill(" ".join(lines), width=chars))
+
+
+def fit_for_phone(fig: Figure) -> Figure:
+    """The phone rendition's finishing: no text under NARROW_MIN_PT (the stamp aside, which is
+    large), long texts wrapped to the width, one legend below the plot rather than over it, and
+    x tick labels turned upright when they would overlap."""
+    width_pt = fig.get_figwidth() * 72
+    axes = fig.get_axes()
+    legends = [ax.get_legend() for ax in axes if ax.get_legend() is not None]
+    if len(legends) == 1 and len(axes) == 1:
+        old = legends[0]
+        title = old.get_title().get_text()
+        labels = [textwrap.fill(t.get_text(), width=44) for t in old.get_texts()]
+        handles = old.legend_handles
+        old.remove()
+        fig.legend(handles, labels, title=title or None, loc="outside lower left",
+                   fontsize=NARROW_MIN_PT, title_fontsize=NARROW_MIN_PT, frameon=False)  # fmt: skip
+    for text in _texts(fig):
+        if text.get_text() == STAMP:
+            continue
+        if text.get_fontsize() < NARROW_MIN_PT:
+            text.set_fontsize(NARROW_MIN_PT)
+        _refill(text, width_pt * 0.9)
+    for ax in axes:  # long category names (horizontal bars) on two lines
+        names = [t.get_text() for t in ax.get_yticklabels()]
+        if any(len(n) > 18 for n in names):
+            ax.set_yticks(ax.get_yticks(), [textwrap.fill(n, width=18) for n in names])
+    fig.draw_without_rendering()
+    for ax in axes:
+        ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+        boxes = [t.get_window_extent() for t in ticks]
+        if any(a.x1 > b.x0 for a, b in zip(boxes, boxes[1:], strict=False)):
+            ax.tick_params(axis="x", labelrotation=90)
+    return fig
+
+
+def min_font_pt(fig: Figure) -> float:
+    """The smallest text size in the figure, in points (the stamp aside)."""
+    sizes = [t.get_fontsize() for t in _texts(fig) if t.get_text() != STAMP]
+    return round(min(sizes), 2) if sizes else 0.0
+
+
+def page_notes(fig: Figure) -> dict[str, str]:
+    """The source line and caveats drawn in the wide image, as one-line text for the page."""
+    found = {SOURCE_GID: "", CAVEAT_GID: ""}
+    for text in _texts(fig):
+        if text.get_gid() in found:
+            joined = " ".join(text.get_text().split())
+            found[text.get_gid()] = " ".join(filter(None, [found[text.get_gid()], joined]))
+    return found
+
+
 def publish(chart: Chart, out_dir: str | Path) -> Chart:
-    """Save the chart (PNG, SVG, CSV) and show it in the notebook as a figure: the image (with
-    its alt text) opens the full-size SVG, and a caption links the SVG, the PNG and the CSV."""
+    """Save the chart (PNG, SVG, CSV, and the phone PNG) and show it in the notebook as a
+    captioned figure linking its files (see page.show_figure)."""
     paths = save_chart(chart, out_dir)
-    show_figure(paths["png"], chart.alt, caption=chart.title, links=paths)
+    notes = page_notes(chart.figure)
+    show_figure(paths["png"], chart.alt, caption=chart.title, links=paths,
+                source=notes[SOURCE_GID], caveat=notes[CAVEAT_GID])  # fmt: skip
     return chart
 
 
@@ -206,11 +336,37 @@ def save_chart(chart: Chart, out_dir: str | Path) -> dict[str, str]:
     for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
         target = out / f"{chart.name}.{ext}"
         with atomic_path(target) as tmp:
-            chart.figure.savefig(tmp, format=ext, dpi=150, metadata=meta)
+            chart.figure.savefig(tmp, format=ext, dpi=WIDE_DPI, metadata=meta)
         paths[ext] = str(target)
+    if chart.narrow is not None:
+        paths["narrow"] = str(save_phone_png(chart.narrow, out / f"{chart.name}{PHONE_SUFFIX}.png"))
     # the chart's data, published: a formula-like text cell is made inert for spreadsheets
     paths["csv"] = str(write_csv_atomic(spreadsheet_safe(chart.data), out / f"{chart.name}.csv"))
     return paths
+
+
+def save_phone_png(fig: Figure, target: Path) -> Path:
+    """The phone rendition as a PNG of at most 256 colours (a chart has few; a third of the
+    bytes a phone downloads), written atomically."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=NARROW_DPI, metadata={"Software": None})
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    with atomic_path(target) as tmp:
+        small.save(tmp, format="png", optimize=True)
+    return target
+
+
+def rendition_facts(chart: Chart) -> dict:
+    """figures.json's record of each image: file, width in inches, pixel density and smallest
+    text size, from which a test finds the text size a reader sees at any display width."""
+    facts = {"wide": {"file": f"{chart.name}.png", "width_in": float(chart.figure.get_figwidth()),
+                      "dpi": WIDE_DPI, "min_font_pt": min_font_pt(chart.figure)}}  # fmt: skip
+    if chart.narrow is not None:
+        facts["narrow"] = {"file": f"{chart.name}{PHONE_SUFFIX}.png",
+                           "width_in": float(chart.narrow.get_figwidth()), "dpi": NARROW_DPI,
+                           "min_font_pt": min_font_pt(chart.narrow)}  # fmt: skip
+    return facts
 
 
 def write_figure_index(charts: list[Chart], out_dir: str | Path) -> Path:
@@ -218,13 +374,13 @@ def write_figure_index(charts: list[Chart], out_dir: str | Path) -> Path:
     that no chart of this run wrote (left by an earlier version) are removed: the folder belongs
     to one report, and a stale CSV would be published beside the real ones."""
     out = Path(out_dir)
-    names = {c.name for c in charts}
+    names = {c.name for c in charts} | {c.name + PHONE_SUFFIX for c in charts if c.narrow}
     for path in out.iterdir():
         if path.suffix in (".png", ".svg", ".csv") and path.stem not in names:
             path.unlink()
     entries = [
         {"name": c.name, "title": c.title, "title_status": c.title_status(), "alt": c.alt,
-         "notes": c.notes, "row": c.row}
+         "notes": c.notes, "row": c.row, "renditions": rendition_facts(c)}
         for c in charts
     ]  # fmt: skip
     return write_json_atomic(out / "figures.json", entries)

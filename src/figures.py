@@ -26,6 +26,8 @@ from src.charts import (
     _style_bars,
     bar_label,
     mark_invented,
+    narrow,
+    renditions,
     source_for,
     status_handles,
     statuses_of,
@@ -62,6 +64,7 @@ def year_table(
     return table
 
 
+@renditions
 def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str) -> Chart:
     """Bar chart of cases per year; the partial last year marked, the two busiest years called
     out, invented values hatched. The title names only values that are not invented."""
@@ -91,7 +94,7 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str) -> Ch
             fontweight="bold" if bold else "normal",
         )
     partial = table.index[table["partial_year"]].tolist()
-    if partial:  # said under the axis, where it collides with nothing
+    if partial and not narrow():  # said under the axis, where it collides with nothing
         ax.annotate(
             f"partial year\n(to {end_label})",
             (partial[0], 0),
@@ -140,6 +143,8 @@ def chart_cases_per_year(table: pd.DataFrame, basis: str, period_end: str) -> Ch
         ax.legend(handles=handles, loc="upper right", frameon=True, fontsize=9)
     mark_invented(fig, statuses)
     xlabel = "U.S. fiscal year (October to September)" if basis == "fiscal" else "Calendar year"
+    if partial and narrow():  # no room under the upright year labels: the axis title says it
+        xlabel += f"; {fy}{table.loc[partial[0], 'year']} only to {end_label}"
     _finish(
         fig,
         ax,
@@ -187,6 +192,7 @@ def exception_table(cases: pd.DataFrame, foia_status: FoiaStatus) -> pd.DataFram
     return data
 
 
+@renditions
 def chart_exceptions(data: pd.DataFrame, pair_status: str) -> Chart:
     """Horizontal bars of each exception's share, the family-member and public-interest pair
     highlighted; the pair's combined share is stated only when it is not invented."""
@@ -263,6 +269,7 @@ def nationality_table(cases: pd.DataFrame, top_k: int, foia_status: FoiaStatus) 
     return data[["citizenship", "cases", "share", "status", "share_status"]]
 
 
+@renditions
 def chart_nationalities(data: pd.DataFrame, total: int, total_status: str) -> Chart:
     """Largest citizenship groups and all others, Canada called out in a second colour, with the
     note on why Canadians appear at all. Invented counts hatched."""
@@ -321,6 +328,7 @@ def expedited_removal_table(cases: pd.DataFrame, foia_status: FoiaStatus) -> pd.
     return data
 
 
+@renditions
 def chart_expedited_removal(data: pd.DataFrame) -> Chart:
     """How many people were placed in expedited removal, and what share of all cases."""
     statuses = statuses_of(data)

@@ -14,11 +14,13 @@ import pandas as pd
 
 from src.datasets import DATASETS, dataset_href
 from src.helpers import (
+    LINKS_FROM_ENV,
     PROVENANCE_PAGE,
     REPORTS_DIR,
     link_href,
     publishing_site,
     relative_to_root,
+    repo_path,
 )
 from src.status import INVENTED
 
@@ -244,20 +246,53 @@ def show_data_notice(status) -> None:
     display(Markdown(f"Data: the FOIA release `{name}` (sha256 `{status.sha256[:12]}`)."))
 
 
-def figure_html(png_path: Path, alt: str, caption: str, links: dict[str, str]) -> str:
-    """A <figure> for the reports: the PNG embedded (the page stands alone), wrapped in a link to
-    the full-size SVG, and a caption with links to the SVG, PNG and CSV (see `link_href`)."""
+def _png_size(path: Path) -> tuple[int, int]:
+    """A PNG's width and height in pixels, from its header."""
+    with open(path, "rb") as handle:
+        head = handle.read(24)
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
+
+def figure_html(
+    png_path: Path, alt: str, caption: str, links: dict[str, str], source: str = "",
+    caveat: str = "",
+) -> str:  # fmt: skip
+    """A <figure> for the reports. On the site (and in ad hoc pages) the image is a <picture>
+    that links its files: the phone rendition (`links["narrow"]`) on screens up to 700 px, the
+    wide PNG elsewhere, so a phone downloads only what it shows; in JupyterLab the wide PNG is
+    embedded. The caption states the title, then (on phones, where the image leaves them out)
+    the source line and caveat as text, and links the SVG, the PNG, the phone image and the CSV
+    (see `link_href`)."""
     href = link_href
-    data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
-    svg = escape(href(links["svg"]))
+    wide_w, wide_h = _png_size(Path(png_path))
+    svg, png, csv = (escape(href(links[k])) for k in ("svg", "png", "csv"))
+    alt_attr = escape(alt)
+    phone = links.get("narrow")
+    if phone and os.environ.get(LINKS_FROM_ENV):
+        phone_w, phone_h = _png_size(repo_path(phone))
+        image = (
+            f'<picture><source media="(max-width: 700px)" srcset="{escape(href(phone))}" '
+            f'width="{phone_w}" height="{phone_h}">'
+            f'<img src="{png}" alt="{alt_attr}" width="{wide_w}" height="{wide_h}" '
+            'loading="lazy" decoding="async"></picture>'
+        )
+    else:
+        data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
+        image = f'<img src="data:image/png;base64,{data}" alt="{alt_attr}">'
+    notes = "".join(
+        f'<span class="figure-source">{escape(text)}</span>' for text in (source, caveat) if text
+    )
+    phone_link = (
+        f'<a class="only-narrow" href="{escape(href(phone))}">phone size</a>'
+        '<span class="only-narrow"> · </span>'
+        if phone
+        else ""
+    )
     return (
-        f'<figure class="stca-figure"><a href="{svg}" title="Open the chart at full size">'
-        f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}"></a>'
-        f"<figcaption>{escape(caption)} "
-        f'<span class="figure-links">Full size: <a href="{svg}">SVG</a> · '
-        f'<a href="{escape(href(links["png"]))}">PNG</a> · '
-        f'Data behind it: <a href="{escape(href(links["csv"]))}">CSV</a></span>'
+        f'<figure class="stca-figure">{image}'
+        f'<figcaption><span class="figure-title">{escape(caption)}</span>{notes}'
+        f'<span class="figure-links">Full size: {phone_link}<a href="{svg}">SVG</a> · '
+        f'<a href="{png}">PNG</a> · Data behind it: <a href="{csv}">CSV</a></span>'
         "</figcaption></figure>"
     )
 
@@ -267,6 +302,8 @@ def show_figure(
     alt: str,
     caption: str = "",
     links: dict[str, str] | None = None,
+    source: str = "",
+    caveat: str = "",
 ) -> None:
     """Display a saved PNG in a notebook with `alt` as its alt text (written into the HTML
     report); with `links` (svg, png, csv paths) as a captioned figure linking its files."""
@@ -275,7 +312,7 @@ def show_figure(
     if not alt or not alt.strip():
         raise ValueError(f"alt text is required for {png_path}")
     if links:
-        display(HTML(figure_html(Path(png_path), alt.strip(), caption, links)))
+        display(HTML(figure_html(Path(png_path), alt.strip(), caption, links, source, caveat)))
         return
     image = Image(filename=str(png_path))
     display(image, metadata={"image/png": {"alt": alt.strip()}})

@@ -23,6 +23,8 @@ REPORTS = ROOT / "reports"
 DEFAULT_TIMEOUT = 600
 FIGURE_FORMATS = ("csv", "png", "svg")  # each chart is published as its data and two images
 FIGURE_INDEX = "figures.json"
+PHONE_SUFFIX = "-narrow"  # each chart's phone rendition: <name>-narrow.png (src/charts.py)
+SHELVES = ("story", "analysts")
 
 
 @dataclass
@@ -39,6 +41,9 @@ class Report:
     figures: list[str] = field(default_factory=list)  # chart names written into figures_dir
     execution_timeout: int = DEFAULT_TIMEOUT
     data: str = "foia"  # "official": built only from official files; "foia": from the FOIA table
+    # "story": a reader page, read in pipeline.yml's order; "analysts": the cleaning report,
+    # start-here and the like, listed apart on the landing page
+    shelf: str = "story"
 
     @property
     def executed(self) -> Path:
@@ -63,7 +68,8 @@ class Report:
             return []
         folder = self.figures_dir
         files = [f"{folder}/{name}.{ext}" for name in self.figures for ext in FIGURE_FORMATS]
-        return [*files, f"{folder}/{FIGURE_INDEX}"]
+        phone = [f"{folder}/{name}{PHONE_SUFFIX}.png" for name in self.figures]
+        return [*files, *phone, f"{folder}/{FIGURE_INDEX}"]
 
     @property
     def products(self) -> list[str]:
@@ -128,10 +134,24 @@ def load_config(path: Path = CONFIG) -> list[Report]:
         declared = declared_parameters(repo_path(entry["notebook"]))
         shared = {k: v for k, v in defaults.get("parameters", {}).items() if k in declared}
         merged["parameters"] = dates_as_text({**shared, **entry.get("parameters", {})})
+        if merged.get("shelf", "story") not in SHELVES:
+            raise ConfigError(
+                f"{where}: 'shelf' is one of {list(SHELVES)}, not {merged['shelf']!r}"
+            )
         if entry.get("figures") and not merged["parameters"].get("figures_dir"):
             raise ConfigError(f"{where}: 'figures' needs a figures_dir parameter to write them to")
         reports.append(Report(**merged))
     return reports
+
+
+def next_in_story(name: str, reports: list[Report]) -> Report | None:
+    """The story page a reader goes to after `name` (pipeline.yml's order of the story shelf);
+    None after the last one, or for a page not on the story shelf."""
+    story = [r for r in reports if r.shelf == "story"]
+    names = [r.name for r in story]
+    if name not in names or names.index(name) == len(names) - 1:
+        return None
+    return story[names.index(name) + 1]
 
 
 def get_report(name: str, reports: list[Report] | None = None) -> Report:

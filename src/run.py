@@ -32,6 +32,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
+from src.credits import page_credits
 from src.helpers import (
     LINKS_FROM_ENV,
     PROCESSED_DIR,
@@ -44,7 +45,15 @@ from src.helpers import (
     write_text_atomic,
 )
 from src.markup import add_contents, linkify
-from src.pipeline import BUILD, TEMPLATES, Report, get_report, load_config, read_parameters
+from src.pipeline import (
+    BUILD,
+    TEMPLATES,
+    Report,
+    get_report,
+    load_config,
+    next_in_story,
+    read_parameters,
+)
 
 # nbformat validates notebooks with jsonschema, whose format checkers import rfc3987_syntax when
 # it is installed (jupyter-events needs it); that import builds an Earley parser for IRI formats
@@ -187,16 +196,21 @@ def index_href(folder: Path) -> str | None:
     return os.path.relpath(index, folder) if index.exists() else None
 
 
-def export_html(nb, report: Report, parameters: dict, published: Path, full: Path) -> None:
+def export_html(
+    nb, report: Report, parameters: dict, published: Path, full: Path, pipeline_page: bool = True
+) -> None:
     """Write the two renderings: `published` for readers (no code, no cells tagged 'analyst', no
-    parameters) and `full` for analysts (code, every cell, and a note of the run's parameters).
-    Bare web addresses become links in both."""
+    parameters; a link to the next page of the story when `pipeline_page`) and `full` for
+    analysts (code, every cell, and a note of the run's parameters). Both carry the footer
+    (src/credits.py). Bare web addresses become links in both."""
     # here: imported in a worker thread, after the notebook ran (see _run)
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
 
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = report.title
+    following = next_in_story(report.name, load_config()) if pipeline_page else None
     for target, with_code in ((published, False), (full, True)):
         exporter = HTMLExporter(
             template_name="stca",
@@ -204,6 +218,8 @@ def export_html(nb, report: Report, parameters: dict, published: Path, full: Pat
             exclude_input=not with_code,
             exclude_input_prompt=not with_code,
             exclude_output_prompt=True,
+            # code colours only where there is code
+            config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": with_code}}),
         )
         if not with_code:
             exporter.register_preprocessor(
@@ -221,6 +237,10 @@ def export_html(nb, report: Report, parameters: dict, published: Path, full: Pat
                 "parameters": parameters if with_code else None,
                 "notebook": report.notebook,
                 "other_rendering": other,
+                "next": {"href": following.html.name, "title": following.title}
+                if following and not with_code
+                else None,
+                "credits": page_credits(report.title),
             },
         }
         body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -319,7 +339,7 @@ async def _run(report: Report, parameters: dict, env: dict, pages: tuple[Path, P
         raise
     if pipeline:
         check_products(report)
-    await asyncio.to_thread(export_html, nb, report, parameters, *pages)
+    await asyncio.to_thread(export_html, nb, report, parameters, *pages, pipeline)
     save_notebook(nb, executed)
 
 
