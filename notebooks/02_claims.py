@@ -63,7 +63,11 @@ claims.show_verdict_breakdown(verdicts)
 # article's years are read as calendar years: that reading is our assumption.
 
 # %%
-page.show_table(claims.verdict_table(verdicts), "Checked claims, with their basis and verdict")
+page.show_table(
+    claims.verdict_table(verdicts),
+    "Checked claims, with their verdict and basis",
+    cards=claims.VERDICT_CARD_FIRST,
+)
 page.show_downloads(["claims_verdicts.csv"])
 
 # %% [markdown]

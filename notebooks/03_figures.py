@@ -31,9 +31,12 @@ year_basis = "calendar"  # "calendar" or "fiscal" (U.S. fiscal year, October to 
 first_year = 2005
 last_year = 2017
 top_nationalities = 10
+# the charts this page draws; a total left out must be the same as on the calendar-year page
+charts = ["cases_per_year", "exceptions", "nationalities", "expedited_removal"]
 
 # %%
-from src import charts, figures, helpers, page, views
+from src import charts as charts_module
+from src import figures, helpers, page, views
 from src.schema import read_cases
 from src.status import FoiaStatus, read_summary
 
@@ -46,6 +49,8 @@ cases = read_cases(helpers.repo_path(cases_path))
 in_range = views.in_years(cases, year_basis, first_year, last_year)
 out_dir = helpers.repo_path(figures_dir)
 published = []
+omitted = figures.check_charts(charts, cases, year_basis, first_year, last_year)
+page.show_omitted_totals(omitted, len(in_range))
 
 # %% [markdown]
 # ## Cases per year
@@ -56,32 +61,30 @@ published = []
 partial = figures.partial_years(period_end, year_basis)
 table = figures.year_table(cases, year_basis, first_year, last_year, foia, partial)
 chart = figures.chart_cases_per_year(table, year_basis, period_end)
-published.append(charts.publish(chart, out_dir))
-
-# %% [markdown]
-# ## Which exception people used
+published.append(charts_module.publish(chart, out_dir))
 
 # %%
-table = figures.exception_table(in_range, foia)
-chart = figures.chart_exceptions(table, foia.exception_share(figures.FAMILY_PUBLIC))
-published.append(charts.publish(chart, out_dir))
-
-# %% [markdown]
-# ## Citizenship
-#
-# Canadians appear although the agreement does not apply to them: see the note under the chart.
+if "exceptions" in charts:
+    page.show_heading("Which exception people used")
+    table = figures.exception_table(in_range, foia)
+    chart = figures.chart_exceptions(table, foia.exception_share(figures.FAMILY_PUBLIC))
+    published.append(charts_module.publish(chart, out_dir))
 
 # %%
-table = figures.nationality_table(in_range, top_nationalities, foia)
-chart = figures.chart_nationalities(table, len(in_range), foia.total())
-published.append(charts.publish(chart, out_dir))
-
-# %% [markdown]
-# ## Expedited removal
-
-# %%
-chart = figures.chart_expedited_removal(figures.expedited_removal_table(in_range, foia))
-published.append(charts.publish(chart, out_dir))
+if "nationalities" in charts:
+    page.show_heading(
+        "Citizenship",
+        "Canadians appear although the agreement does not apply to them: see the note under the chart.",
+    )
+    table = figures.nationality_table(in_range, top_nationalities, foia)
+    chart = figures.chart_nationalities(table, len(in_range), foia.total())
+    published.append(charts_module.publish(chart, out_dir))
 
 # %%
-figure_index = charts.write_figure_index(published, out_dir)
+if "expedited_removal" in charts:
+    page.show_heading("Expedited removal")
+    chart = figures.chart_expedited_removal(figures.expedited_removal_table(in_range, foia))
+    published.append(charts_module.publish(chart, out_dir))
+
+# %%
+figure_index = charts_module.write_figure_index(published, out_dir)

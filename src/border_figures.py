@@ -218,6 +218,14 @@ def southbound_prior_claims(ctx: dict[str, pd.DataFrame] | None = None) -> str:
     )
 
 
+def rcmp_before_after(table: pd.DataFrame) -> tuple[float, float]:
+    """RCMP interceptions into Canada a month, on average, in January to March 2023 (before the
+    STCA covered crossings between ports) and April to December 2023 (after), from
+    `monthly_table`'s rows (our arithmetic on official figures)."""
+    rcmp = table[table["series"].str.startswith("RCMP")].set_index("month")["people"]
+    return rcmp.loc["2023-01":"2023-03"].mean(), rcmp.loc["2023-04":"2023-12"].mean()
+
+
 @renditions
 def chart_both_directions(table: pd.DataFrame, southbound_note: str = "") -> Chart:
     """Two lines on one monthly axis, with 25 March 2023 marked (with its 14-day condition) and
@@ -240,8 +248,7 @@ def chart_both_directions(table: pd.DataFrame, southbound_note: str = "") -> Cha
     _caveat(ax, UNLIKE_CAVEAT)
     rcmp = data[data["series"] == names[0]].set_index("month")["people"]
     usbp = data[data["series"] == names[1]].set_index("month")["people"]
-    before = rcmp.loc["2023-01":"2023-03"].mean()
-    after = rcmp.loc["2023-04":"2023-12"].mean()
+    before, after = rcmp_before_after(table)
     usbp_2022 = usbp.loc["2022-01":"2022-03"].mean()
     usbp_2023 = usbp.loc["2023-01":"2023-03"].mean()
     peak_month = pd.Timestamp(usbp.idxmax())

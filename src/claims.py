@@ -533,14 +533,19 @@ def show_verdict_breakdown(verdicts: pd.DataFrame) -> None:
     show_table(verdict_breakdown(verdicts), "Claims by what the verdict rests on")
 
 
+# On a phone the verdict table is a card per claim, these first (as page.table_html names them).
+VERDICT_CARD_FIRST = ("Verdict", "Basis")
+
+
 def verdict_table(verdicts: pd.DataFrame) -> pd.DataFrame:
-    """Checked claims, one row each: the claim, the article's words, how they are read, what is
-    expected (comparison and value), what was computed (marked when invented), basis, verdict."""
+    """Checked claims, one row each: the claim, its verdict and basis, the article's words, how
+    they are read, what is expected (comparison and value), what was computed (marked when
+    invented), and what else the check found."""
     checkable = verdicts[verdicts["basis"] != "no data can test it"]
     table = mark_invented(checkable, ["computed"], status_column="computed_status")
     table = table.assign(expected=table["comparison"] + " " + table["expected"])
     table = table[
-        ["claim", "article_quote", "interpretation", "expected", "computed", "basis", "verdict",
+        ["claim", "verdict", "basis", "article_quote", "interpretation", "expected", "computed",
          "note"]
     ]  # fmt: skip
     return table.rename(

@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Patch
 
-from src import metrics
+from src import metrics, views
 from src.charts import (
     ACCENT,
     FOIA_SOURCE,
@@ -377,3 +377,33 @@ def chart_expedited_removal(data: pd.DataFrame) -> Chart:
         else ""
     )
     return Chart("expedited_removal", fig, data, title, alt, title_statuses=title_statuses)
+
+
+# ---------------------------------------------------------------- which charts a page draws
+
+FOIA_CHARTS = ("cases_per_year", "exceptions", "nationalities", "expedited_removal")
+# counted over every case in the years chosen: the same on either year basis when both select
+# the same cases
+TOTAL_CHARTS = ("exceptions", "nationalities", "expedited_removal")
+
+
+def check_charts(
+    charts: list[str], cases: pd.DataFrame, basis: str, first: int, last: int
+) -> list[str]:
+    """The charts of FOIA_CHARTS a page leaves out. ValueError naming the `charts` parameter when
+    it lists an unknown chart, or leaves out a total that would differ from the calendar-year
+    page's (the two year bases select different cases), so a page never hides what differs."""
+    unknown = sorted(set(charts) - set(FOIA_CHARTS))
+    if unknown or "cases_per_year" not in charts:
+        raise ValueError(
+            f"charts: {list(charts)}; expected cases_per_year (always drawn) and any of "
+            f"{list(TOTAL_CHARTS)}"
+        )
+    omitted = [c for c in TOTAL_CHARTS if c not in charts]
+    calendar = views.in_years(cases, "calendar", first, last).index
+    if omitted and not views.in_years(cases, basis, first, last).index.equals(calendar):
+        raise ValueError(
+            f"charts: {omitted} are left out, but {basis} years {first} to {last} select other "
+            "cases than calendar years do, so these totals differ; list them in `charts`"
+        )
+    return omitted

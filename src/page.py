@@ -109,21 +109,51 @@ def for_people(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns=header_text)
 
 
-def table_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN, caption: str = "") -> str:
+def cards_html(frame: pd.DataFrame, caption: str, first: tuple[str, ...]) -> str:
+    """`frame` (already formatted for people) as a table that a narrow screen shows as one card
+    per row: each cell carries its column's name (shown before it on a card), and the columns
+    named in `first` come first on the card, in that order (see .cards in stca.css)."""
+    order = {name: f"card-{rank}" for name, rank in zip(first, ("first", "second"), strict=False)}
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(
+            f'<td data-label="{escape(str(c))}"'
+            + (f' class="{order[c]}"' if c in order else "")
+            + f">{escape(str(v))}</td>"
+            for c, v in zip(frame.columns, values, strict=True)
+        ) + "</tr>"
+        for values in frame.itertuples(index=False)
+    )  # fmt: skip
+    return (
+        f'<table class="dataframe stca-table cards"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def table_html(
+    frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN, caption: str = "",
+    cards: tuple[str, ...] = (),
+) -> str:  # fmt: skip
     """A table as escaped HTML for readers: a caption, full cell text, no row numbers (a named
     index becomes a column), values formatted by for_people, inside a box that scrolls sideways
     on its own (never the page) with a cue, a note when rows were cut and a footnote when values
-    are marked invented."""
+    are marked invented. With `cards` (column names, as people read them), a narrow screen shows
+    one card per row with those columns first, and nothing scrolls sideways."""
     shown = frame.reset_index() if any(frame.index.names) else frame
     marked = shown.astype(str).apply(lambda c: c.str.endswith(f" {INVENTED_MARK}")).any().any()
-    body = for_people(shown.head(max_rows)).to_html(
-        index=False, escape=True, na_rep=MISSING, border=0, classes="dataframe stca-table"
-    )
-    if caption:
-        body = body.replace(">", f"><caption>{escape(caption)}</caption>", 1)
+    people = for_people(shown.head(max_rows))
+    if cards:
+        body = cards_html(people.fillna(MISSING), caption, cards)
+    else:
+        body = people.to_html(
+            index=False, escape=True, na_rep=MISSING, border=0, classes="dataframe stca-table"
+        )
+        if caption:
+            body = body.replace(">", f"><caption>{escape(caption)}</caption>", 1)
     label = escape(caption or "table")
-    html = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">{body}</div>'
-    if len(shown.columns) >= WIDE_TABLE_COLUMNS:  # a narrower table fits a phone: no cue
+    boxed = "table-scroll has-cards" if cards else "table-scroll"
+    html = f'<div class="{boxed}" role="region" tabindex="0" aria-label="{label}">{body}</div>'
+    if len(shown.columns) >= WIDE_TABLE_COLUMNS and not cards:  # narrower: fits a phone
         html += '<p class="table-cue">Wide table: scroll sideways inside it.</p>'
 
     if len(shown) > max_rows:
@@ -133,10 +163,13 @@ def table_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS_SHOWN, caption: str
     return html
 
 
-def show_table(frame: pd.DataFrame, caption: str = "", max_rows: int = MAX_ROWS_SHOWN) -> None:
-    """Display `frame` with table_html, under `caption`."""
+def show_table(
+    frame: pd.DataFrame, caption: str = "", max_rows: int = MAX_ROWS_SHOWN,
+    cards: tuple[str, ...] = (),
+) -> None:  # fmt: skip
+    """Display `frame` with table_html, under `caption` (as cards on phones when `cards`)."""
     with pd.option_context("display.max_colwidth", None):
-        display_html(table_html(frame, max_rows, caption))
+        display_html(table_html(frame, max_rows, caption, cards))
 
 
 def safe_html(template: str, **values) -> str:
@@ -184,6 +217,26 @@ def show_selection(selected: int, total: int, basis: str, first: int, last: int)
             b=last,
         )
     )
+
+
+def show_heading(title: str, lead: str = "") -> None:
+    """A section heading (and a lead sentence) shown only when the section's code runs."""
+    display_html(safe_html("<h2>{title}</h2>", title=title)
+                 + (safe_html("<p>{lead}</p>", lead=lead) if lead else ""))  # fmt: skip
+
+
+def show_omitted_totals(omitted: list[str], cases: int) -> None:
+    """Say which totals a page leaves out because they are the calendar-year page's."""
+    if not omitted:
+        return
+    words = {"exceptions": "the exception used", "nationalities": "citizenship",
+             "expedited_removal": "expedited removal"}  # fmt: skip
+    listed = ", ".join(words[o] for o in omitted)
+    display_html(safe_html(
+        "<p>Only what differs by year basis is shown here. The totals by {listed} count the same "
+        "{cases} cases on either basis, so they are the calendar-year page's charts.</p>",
+        listed=listed, cases=f"{cases:,}",
+    ))  # fmt: skip
 
 
 def show_downloads(names: list[str]) -> None:
@@ -246,7 +299,7 @@ def show_data_notice(status) -> None:
     display(Markdown(f"Data: the FOIA release `{name}` (sha256 `{status.sha256[:12]}`)."))
 
 
-def _png_size(path: Path) -> tuple[int, int]:
+def png_size(path: Path) -> tuple[int, int]:
     """A PNG's width and height in pixels, from its header."""
     with open(path, "rb") as handle:
         head = handle.read(24)
@@ -264,12 +317,12 @@ def figure_html(
     the source line and caveat as text, and links the SVG, the PNG, the phone image and the CSV
     (see `link_href`)."""
     href = link_href
-    wide_w, wide_h = _png_size(Path(png_path))
+    wide_w, wide_h = png_size(Path(png_path))
     svg, png, csv = (escape(href(links[k])) for k in ("svg", "png", "csv"))
     alt_attr = escape(alt)
     phone = links.get("narrow")
     if phone and os.environ.get(LINKS_FROM_ENV):
-        phone_w, phone_h = _png_size(repo_path(phone))
+        phone_w, phone_h = png_size(repo_path(phone))
         image = (
             f'<picture><source media="(max-width: 700px)" srcset="{escape(href(phone))}" '
             f'width="{phone_w}" height="{phone_h}">'

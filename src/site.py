@@ -14,13 +14,14 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import jinja2
 import pandas as pd
 
-from src import context, dag
+from src import border_figures, context, dag
+from src.canada_figures import CANADA_BOUND, US_BOUND
+from src.credits import page_credits, project_version
 from src.datasets import publish_datasets
 from src.helpers import (
     FIGURES_DIR,
@@ -36,8 +37,9 @@ from src.helpers import (
     sha256_file,
     write_text_atomic,
 )
-from src.pipeline import TEMPLATES, Report, load_config
-from src.status import weakest
+from src.page import png_size
+from src.pipeline import PHONE_SUFFIX, TEMPLATES, Report, load_config
+from src.status import INVENTED, format_ratio, weakest
 from src.summary import CleaningSummary
 
 ARTICLE_URL = (
@@ -99,56 +101,150 @@ def _southbound_finding() -> dict | None:
     }
 
 
-def key_findings(is_standin: bool) -> list[dict]:
-    """One sentence each, with its status and the report it comes from. Built from chart titles
-    (which state only non-invented numbers, a tested property) and the claims verdicts. Each
-    finding's label comes from the statuses of the values it states (`status.weakest`), never
-    from the finding's place on the page."""
-    findings = [
-        _chart_finding("both_directions", "northern_border_by_sector"),
-        _chart_finding("both_directions", "both_directions_by_month"),
-    ]
-    findings.append(_southbound_finding())
-    verdicts_path = PROCESSED_DIR / "claims_verdicts.csv"
-    if verdicts_path.exists():
-        verdicts = pd.read_csv(verdicts_path, keep_default_na=False).set_index("claim_id")
-        if "canada_bound_surge" in verdicts.index:
-            surge = verdicts.loc["canada_bound_surge"]
-            held = surge["verdict"] == "supported"
-            base = (
-                "a news report's 2016 figure"
-                if surge["computed_status"] == "reported"
-                else "official figures"
-            )
-            findings.append(
-                {"text": "In the first months of 2017, RCMP interceptions of asylum seekers crossing "
-                 f"into Canada ran at {surge['computed']} times their 2016 monthly rate: the "
-                 f"article's 'skyrocketed' is {'borne out' if held else 'not borne out'}, on "
-                 f"{base} (see the claim's note on its scope).",
-                 "statuses": [surge["computed_status"]], "href": "claims.html"}
-            )  # fmt: skip
-        if "total_466" in verdicts.index:
-            findings.append(
-                {"text": "The article reported 466 asylum seekers who came from Canada to U.S. land "
-                 "ports under the agreement's exceptions since 2004, 55 of them Canadian citizens.",
-                 "statuses": ["published"], "href": "claims.html"}
-            )  # fmt: skip
-    findings.append(
-        _chart_finding(
-            "figures_calendar", "cases_per_year",
-            " (the years are the article's; every other year's count in the chart is invented)"
-            if is_standin else "",
+def _chart_data(report: str, name: str) -> pd.DataFrame | None:
+    """The data behind a published chart (its CSV in the report's figures folder), or None."""
+    path = FIGURES_DIR / report / f"{name}.csv"
+    return pd.read_csv(path, keep_default_na=False) if path.exists() else None
+
+
+def _verdicts() -> pd.DataFrame | None:
+    path = PROCESSED_DIR / "claims_verdicts.csv"
+    if not path.exists():
+        return None
+    return pd.read_csv(path, keep_default_na=False).set_index("claim_id")
+
+
+def _labelled(item: dict) -> dict:
+    """A sentence with its label: the words for the weakest status of the values it states."""
+    item.setdefault("source", None)
+    item["status"] = weakest(item.pop("statuses"))
+    item["status_words"] = STATUS_WORDS[item["status"]]
+    item["status_class"] = STATUS_CLASS[item["status"]]
+    if not item["text"].endswith((".", "!", "?")):
+        item["text"] += "."
+    return item
+
+
+def _comparison_counts() -> dict | None:
+    """The like-for-like comparison's latest period whose ratio rests on no invented count: the
+    period, each direction's count row and the low end of the ratio row (from its chart's CSV)."""
+    data = _chart_data("canada_context", "both_directions_like_for_like")
+    if data is None:
+        return None
+    ratios = data[data["kind"].str.startswith("ratio") & (data["value"] != "")]
+    real = ratios[~ratios["status"].isin(INVENTED)]
+    if real.empty:
+        return None
+    period = real["period"].iloc[-1]
+    rows = data[(data["period"] == period) & (data["kind"] == "count")].set_index("direction")
+    low = real[(real["period"] == period) & (real["kind"] != "ratio, high end")]
+    low = low.assign(number=low["value"].astype(float)).sort_values("number").iloc[0]
+    return {"period": period, "south": rows.loc[US_BOUND], "north": rows.loc[CANADA_BOUND],
+            "ratio": low}  # fmt: skip
+
+
+def answer() -> list[dict]:
+    """The story's answer in three sentences, each with its status: going south (the article's
+    release), going north (official Canadian figures) and what changed after March 2023. Only
+    numbers that are not invented are stated; a sentence whose numbers are missing is left out."""
+    sentences = []
+    verdicts = _verdicts()
+    pair = _comparison_counts()
+    if verdicts is not None and "total_466" in verdicts.index:
+        total = verdicts.loc["total_466"]
+        text = (
+            f"Going south: the U.S. release behind the article counts {int(total['computed']):,} "
+            "people who came from Canada to U.S. land ports from 2004 to early 2017 and asked for "
+            "asylum under the agreement's exceptions"
         )
-    )  # fmt: skip
-    findings = [f for f in findings if f is not None]
-    for item in findings:
-        item.setdefault("source", None)
-        item["status"] = weakest(item.pop("statuses"))
-        item["status_words"] = STATUS_WORDS[item["status"]]
-        item["status_class"] = STATUS_CLASS[item["status"]]
-        if not item["text"].endswith((".", "!", "?")):
-            item["text"] += "."
-    return findings
+        statuses = [total["computed_status"]]
+        if pair is not None and pair["south"]["status"] not in INVENTED:
+            text += f", {int(pair['south']['value']):,} of them in {pair['period']}"
+            statuses.append(pair["south"]["status"])
+        if not INVENTED & set(statuses):
+            sentences.append({"text": text, "statuses": statuses, "href": "claims.html"})
+    if pair is not None:
+        north, ratio = pair["north"], pair["ratio"]
+        rounded = f" (rounded to {north['rounding']})" if int(north["rounding"]) > 1 else ""
+        sentences.append({
+            "text": f"Going north in the same months: about {int(north['value']):,} asylum "
+            f"claims at Canada's land ports{rounded}, official Canadian figures; at least "
+            f"{format_ratio(float(ratio['value']))} for every person going south",
+            "statuses": [north["status"], ratio["status"]],
+            "source": {"url": north["source"], "text": "IRCC"}
+            if str(north["source"]).startswith("https://") else None,
+            "href": "canada_context.html",
+        })  # fmt: skip
+    monthly = _chart_data("both_directions", "both_directions_by_month")
+    if monthly is not None:
+        before, after = border_figures.rcmp_before_after(monthly)
+        text = (
+            "Since 25 March 2023 the agreement also covers people who cross between ports: RCMP "
+            f"interceptions of people crossing into Canada fell from about {round(before, -2):,.0f} "
+            f"a month to about {round(after, -2):,.0f}. No count of asylum seekers going south "
+            "has been published since 2017; U.S. Border Patrol counts apprehensions of anyone "
+            "crossing, which are not asylum cases"
+        )
+        statuses = [*monthly[monthly["series"].str.startswith("RCMP")]["status"], "derived"]
+        sentences.append({"text": text, "statuses": statuses, "href": "both_directions.html"})
+    return [_labelled(s) for s in sentences]
+
+
+def lead_chart() -> dict | None:
+    """The landing page's chart: the like-for-like comparison (both files, its title, alt text
+    and data), or None before it is built."""
+    folder, name = FIGURES_DIR / "canada_context", "both_directions_like_for_like"
+    entry = next((e for e in _figure_titles("canada_context") if e["name"] == name), None)
+    if entry is None or not (folder / f"{name}.png").exists():
+        return None
+    base = os.path.relpath(folder, REPORTS_DIR)
+    files = {kind: f"{base}/{name}{suffix}" for kind, suffix in
+             (("png", ".png"), ("narrow", f"{PHONE_SUFFIX}.png"), ("svg", ".svg"), ("csv", ".csv"))}  # fmt: skip
+    sizes = {k: png_size(folder / Path(files[k]).name) for k in ("png", "narrow")}
+    return {**files, "sizes": sizes, "title": entry["title"], "alt": entry["alt"],
+            "href": "canada_context.html"}  # fmt: skip
+
+
+def key_findings(is_standin: bool) -> list[dict]:
+    """One sentence each, with its status and the report it comes from, in the story's order:
+    U.S.-bound cases, then Canada-bound like for like, then today's picture. Built from chart
+    titles (which state only non-invented numbers, a tested property) and the claims verdicts.
+    Each finding's label comes from the statuses of the values it states (`status.weakest`),
+    never from the finding's place on the page."""
+    verdicts = _verdicts()
+    south, north, today = "Going south, 2004 to 2017", "Going north, like for like", "Since 2023"
+    grouped: list[tuple[str, dict | None]] = []
+    if verdicts is not None and "total_466" in verdicts.index:
+        grouped.append((south, {
+            "text": "The article reported 466 asylum seekers who came from Canada to U.S. land "
+            "ports under the agreement's exceptions since 2004, 55 of them Canadian citizens.",
+            "statuses": ["published"], "href": "claims.html"}))  # fmt: skip
+    grouped.append((south, _chart_finding(
+        "figures_calendar", "cases_per_year",
+        " (the years are the article's; every other year's count in the chart is invented)"
+        if is_standin else "",
+    )))  # fmt: skip
+    grouped.append((north, _chart_finding("canada_context", "both_directions_like_for_like")))
+    if verdicts is not None and "canada_bound_surge" in verdicts.index:
+        surge = verdicts.loc["canada_bound_surge"]
+        held = surge["verdict"] == "supported"
+        base = (
+            "a news report's 2016 figure"
+            if surge["computed_status"] == "reported"
+            else "official figures"
+        )
+        grouped.append((north, {
+            "text": "In the first months of 2017, RCMP interceptions of asylum seekers crossing "
+            f"into Canada ran at {surge['computed']} times their 2016 monthly rate: the "
+            f"article's 'skyrocketed' is {'borne out' if held else 'not borne out'}, on "
+            f"{base} (see the claim's note on its scope).",
+            "statuses": [surge["computed_status"]], "href": "claims.html"}))  # fmt: skip
+    grouped += [
+        (today, _chart_finding("both_directions", "both_directions_by_month")),
+        (today, _southbound_finding()),
+        (today, _chart_finding("both_directions", "northern_border_by_sector")),
+    ]
+    return [_labelled({**item, "group": group}) for group, item in grouped if item is not None]
 
 
 # ---------------------------------------------------------------- methodology
@@ -209,13 +305,6 @@ def _git(*args: str) -> str:
         return ""
 
 
-def project_version() -> str:
-    """The release version: pyproject.toml's (CITATION.cff and CHANGELOG.md repeat it)."""
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "version"
-    ]
-
-
 def build_facts() -> dict:
     """Git commit, its date (not the wall clock, so rebuilds match) and the raw-data checksums."""
     summary_path = PROCESSED_DIR / "cleaning_summary.json"
@@ -233,10 +322,6 @@ def build_facts() -> dict:
         "foia_sha256": summary.source_sha256 if summary else "",
         "is_standin": summary.is_standin if summary else True,
         "manifest_sha256": sha256_file(manifest) if manifest.exists() else "",
-        # only a web address git knows (never a guessed one; a local clone has none)
-        "repository_url": next(
-            (u for u in [_git("remote", "get-url", "origin")] if u.startswith("https://")), ""
-        ),
     }
 
 
@@ -265,10 +350,9 @@ def build_index(reports: list[Report]) -> Path:
                 },
                 "parameters": report.parameters,
                 "data": report.data,
+                "shelf": report.shelf,
             }
         )
-    # Reports built only on official files first (they hold real numbers), in pipeline order.
-    entries.sort(key=lambda e: e["data"] != "official")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -278,13 +362,17 @@ def build_index(reports: list[Report]) -> Path:
     facts = build_facts()
     build_provenance_page(env)
     html = env.get_template("index.html.j2").render(
-        reports=entries,
+        story=[e for e in entries if e["shelf"] == "story"],  # in pipeline.yml's order
+        analysts=[e for e in entries if e["shelf"] == "analysts"],
         facts=facts,
         provenance_href=PROVENANCE_PAGE,
+        answer=answer(),
+        lead=lead_chart(),
         findings=key_findings(facts["is_standin"]),
         datasets=publish_datasets(),
         article_url=ARTICLE_URL,
-        repository_url=facts["repository_url"],
+        credits=page_credits("Who flees Canada for the U.S.?"),
+        stylesheet=(TEMPLATES / "stca" / "stca.css").read_text(encoding="utf-8"),
     )
     return write_text_atomic(REPORTS_DIR / "index.html", html)
 
@@ -293,7 +381,11 @@ def build_provenance_page(env) -> Path:
     """reports/provenance.html: the methodology and limitations page, written for readers
     (sources with links, what each measure counts, assumptions, revisions), so the notices' link
     works wherever reports/ is published. Maintainer notes stay in data/raw/PROVENANCE.md."""
-    html = env.get_template("provenance.html.j2").render(facts=methodology_facts())
+    html = env.get_template("provenance.html.j2").render(
+        facts=methodology_facts(),
+        credits=page_credits("Methodology and limitations"),
+        stylesheet=(TEMPLATES / "stca" / "stca.css").read_text(encoding="utf-8"),
+    )
     return write_text_atomic(REPORTS_DIR / PROVENANCE_PAGE, html)
 
 
