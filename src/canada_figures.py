@@ -334,7 +334,7 @@ def chart_canada_side(data: pd.DataFrame) -> Chart:
                 xytext=(0, 3),
                 textcoords="offset points",
                 ha="center",
-                fontsize=6.5,
+                fontsize=8,
                 color="#555555",
             )
     x_election = years.index(2016) + (ELECTION.day_of_year / 366) - 0.5

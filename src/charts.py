@@ -9,6 +9,7 @@ import contextvars
 import functools
 import io
 import textwrap
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +55,8 @@ NARROW_MIN_PT = 8.5
 NARROW_DPI = 200  # twice the CSS pixels, for sharp text on phone screens
 WIDE_DPI = 150
 _NARROW = contextvars.ContextVar("narrow", default=False)
-SOURCE_GID, CAVEAT_GID = "source", "caveat"  # the texts the page repeats as live text
+SOURCE_GID, CAVEAT_GID = "source", "caveat"
+LAYOUT_FAILED = "constrained_layout not applied"  # the texts the page repeats as live text
 
 
 def set_style() -> None:
@@ -243,7 +245,9 @@ def renditions(builder):
         chart = builder(*args, **kwargs)
         token = _NARROW.set(True)
         try:
-            chart.narrow = fit_for_phone(builder(*args, **kwargs).figure)
+            with warnings.catch_warnings():  # a squeezed-out plot fails here, not on the page
+                warnings.filterwarnings("error", message=LAYOUT_FAILED)
+                chart.narrow = fit_for_phone(builder(*args, **kwargs).figure)
         finally:
             _NARROW.reset(token)
         return chart
@@ -271,7 +275,7 @@ def fit_for_phone(fig: Figure) -> Figure:
     width_pt = fig.get_figwidth() * 72
     axes = fig.get_axes()
     legends = [ax.get_legend() for ax in axes if ax.get_legend() is not None]
-    if len(legends) == 1 and len(axes) == 1:
+    if len(legends) == 1:  # the one legend goes under the plot, where it hides no data
         old = legends[0]
         title = old.get_title().get_text()
         labels = [textwrap.fill(t.get_text(), width=44) for t in old.get_texts()]
@@ -279,23 +283,50 @@ def fit_for_phone(fig: Figure) -> Figure:
         old.remove()
         fig.legend(handles, labels, title=title or None, loc="outside lower left",
                    fontsize=NARROW_MIN_PT, title_fontsize=NARROW_MIN_PT, frameon=False)  # fmt: skip
+    for ax in axes:  # notes at the data are placed by the chart; they must not squeeze the axes
+        for text in ax.texts:
+            text.set_in_layout(False)
+    # what starts at the axes' left edge (titles) or sits inside them (legends) has less room
+    titles = [getattr(ax, name) for ax in axes for name in ("title", "_left_title", "_right_title")]
+    narrower = (
+        {title: 0.62 for title in titles}
+        | {ax.xaxis.label: 0.6 for ax in axes}
+        | {ax.yaxis.label: 0.45 for ax in axes}
+        | {t: 0.5 for ax in axes if ax.get_legend() for t in ax.get_legend().get_texts()}
+    )
     for text in _texts(fig):
         if text.get_text() == STAMP:
             continue
         if text.get_fontsize() < NARROW_MIN_PT:
             text.set_fontsize(NARROW_MIN_PT)
-        _refill(text, width_pt * 0.9)
+        _refill(text, width_pt * narrower.get(text, 0.9))
     for ax in axes:  # long category names (horizontal bars) on two lines
         names = [t.get_text() for t in ax.get_yticklabels()]
         if any(len(n) > 18 for n in names):
             ax.set_yticks(ax.get_yticks(), [textwrap.fill(n, width=18) for n in names])
     fig.draw_without_rendering()
     for ax in axes:
-        ticks = [t for t in ax.get_xticklabels() if t.get_text()]
-        boxes = [t.get_window_extent() for t in ticks]
-        if any(a.x1 > b.x0 for a, b in zip(boxes, boxes[1:], strict=False)):
+        if _overlapping(ax.get_xticklabels()):
             ax.tick_params(axis="x", labelrotation=90)
+    fig.draw_without_rendering()
+    right = fig.bbox.x1
+    for ax in axes:
+        labels = [t for t in ax.get_xticklabels() if t.get_text()]
+        if _overlapping(labels, vertical=True):  # still crowded upright: every other one
+            for label in labels[1::2]:
+                label.set_visible(False)
+        for text in ax.texts:  # a note running off the right edge goes to the left of its point
+            if text.get_window_extent().x1 > right and hasattr(text, "xyann"):
+                dx, dy = text.xyann
+                text.xyann = (-abs(dx), dy)
+                text.set_horizontalalignment("right")
     return fig
+
+
+def _overlapping(labels, vertical: bool = False) -> bool:
+    """Whether neighbouring tick labels overlap (side by side, or when turned upright)."""
+    boxes = [t.get_window_extent() for t in labels if t.get_visible() and t.get_text()]
+    return any(a.x1 > b.x0 + (1 if vertical else 0) for a, b in zip(boxes, boxes[1:], strict=False))
 
 
 def min_font_pt(fig: Figure) -> float:
@@ -328,6 +359,12 @@ def save_chart(chart: Chart, out_dir: str | Path) -> dict[str, str]:
     """Write `<name>.png`, `<name>.svg` and `<name>.csv` into out_dir atomically; return paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():  # a chart whose plot is squeezed out fails, loudly
+        warnings.filterwarnings("error", message=LAYOUT_FAILED)
+        return _save_chart(chart, out)
+
+
+def _save_chart(chart: Chart, out: Path) -> dict[str, str]:
     # Settle the constrained layout once, then freeze it: every later save draws the same picture.
     if chart.figure.get_layout_engine() is not None:
         chart.figure.draw_without_rendering()

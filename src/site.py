@@ -145,8 +145,9 @@ def _comparison_counts() -> dict | None:
 
 def answer() -> list[dict]:
     """The story's answer in three sentences, each with its status: going south (the article's
-    release), going north (official Canadian figures) and what changed after March 2023. Only
-    numbers that are not invented are stated; a sentence whose numbers are missing is left out."""
+    release) and going north (official Canadian figures), the first paragraph; what changed after
+    March 2023, the second. Only numbers that are not invented are stated; a sentence whose
+    numbers are missing is left out."""
     sentences = []
     verdicts = _verdicts()
     pair = _comparison_counts()
@@ -162,7 +163,7 @@ def answer() -> list[dict]:
             text += f", {int(pair['south']['value']):,} of them in {pair['period']}"
             statuses.append(pair["south"]["status"])
         if not INVENTED & set(statuses):
-            sentences.append({"text": text, "statuses": statuses, "href": "claims.html"})
+            sentences.append({"text": text, "statuses": statuses, "paragraph": 1})
     if pair is not None:
         north, ratio = pair["north"], pair["ratio"]
         rounded = f" (rounded to {north['rounding']})" if int(north["rounding"]) > 1 else ""
@@ -173,7 +174,7 @@ def answer() -> list[dict]:
             "statuses": [north["status"], ratio["status"]],
             "source": {"url": north["source"], "text": "IRCC"}
             if str(north["source"]).startswith("https://") else None,
-            "href": "canada_context.html",
+            "paragraph": 1,
         })  # fmt: skip
     monthly = _chart_data("both_directions", "both_directions_by_month")
     if monthly is not None:
@@ -186,7 +187,7 @@ def answer() -> list[dict]:
             "crossing, which are not asylum cases"
         )
         statuses = [*monthly[monthly["series"].str.startswith("RCMP")]["status"], "derived"]
-        sentences.append({"text": text, "statuses": statuses, "href": "both_directions.html"})
+        sentences.append({"text": text, "statuses": statuses, "paragraph": 2})
     return [_labelled(s) for s in sentences]
 
 

@@ -7,10 +7,13 @@ axe-core violations, and the stand-in notice visible. Screenshots go to test-out
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pandas as pd
 import pytest
+import yaml
 
 from src import pipeline
 from src.helpers import ROOT
@@ -19,6 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 REPORTS = [r.name for r in pipeline.load_config()]
+STORY = [r.name for r in pipeline.load_config() if r.shelf == "story"]
+ANALYSTS = [r.name for r in pipeline.load_config() if r.shelf == "analysts"]
 PAGES = ["index", "provenance", *REPORTS, *[f"{name}-full" for name in REPORTS]]
 PLACEHOLDER_ALT = ("No description has been provided", "image", "figure", "")
 
@@ -32,6 +37,7 @@ class Visit:
         )
         self.page = self.context.new_page()
         self.blocked: list[str] = []
+        self.requested: list[str] = []  # every file the page asked for (file: URLs)
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.page.route("**/*", self._route)
@@ -44,10 +50,16 @@ class Visit:
     def _route(self, route):
         url = route.request.url
         if url.startswith(("file:", "data:")):
+            if url.startswith("file:"):
+                self.requested.append(url)
             route.continue_()
         else:
             self.blocked.append(url)
             route.abort()
+
+    def settle(self) -> None:
+        """Wait until every image of the page has loaded (or failed)."""
+        self.page.wait_for_function("[...document.images].every(i => i.complete)")
 
     def close(self):
         self.context.close()
@@ -88,8 +100,10 @@ def test_images_are_decoded_and_described(site, visit, name):
     images = v.page.eval_on_selector_all(
         "img", "els => els.map(e => ({w: e.naturalWidth, alt: e.getAttribute('alt')}))"
     )
-    if name.split("-")[0] in ("figures_calendar", "figures_fiscal", "canada_context"):
+    if name.split("-")[0] in ("figures_calendar", "canada_context"):
         assert len(images) >= 2, f"{name} shows no charts"
+    if name.split("-")[0] == "figures_fiscal":
+        assert len(images) == 1, f"{name}: only the chart that differs by fiscal year"
     for image in images:
         assert image["w"] > 0, f"an image in {name} did not decode"
         assert image["alt"] and image["alt"].strip() not in PLACEHOLDER_ALT, image["alt"]
@@ -307,7 +321,155 @@ def test_index_links_the_article_and_lists_findings_with_status(site, visit):
     )
     for href in downloads:
         assert (site / href).is_file(), href
-    order = v.page.eval_on_selector_all("section.report", "els => els.map(e => e.id)")
-    assert (
-        order[0] == "both_directions" and order[-1] == "clean_foia"
-    )  # readers first, cleaning last
+    order = v.page.eval_on_selector_all(".shelf > li", "els => els.map(e => e.id)")
+    assert order == STORY + ANALYSTS  # the story's pages in its order, then the analysts'
+
+
+# ---------------------------------------------------------------- readers on any screen (#22)
+
+PHONE_MIN_PX = 11  # chart text on a 390 px phone
+LAPTOP_MIN_PX = 9  # the wide rendition in its widest box; read at arm's length, it may be smaller
+CHART_IMAGES = """() => [...document.querySelectorAll('.stca-figure img')].map(i => ({
+    src: i.currentSrc, width: i.getBoundingClientRect().width}))"""
+
+
+def _rendition(src: str) -> dict:
+    """The figures.json record of the image file `src` (a file: URL): its width in inches and
+    its smallest text in points."""
+    path = Path(unquote(urlparse(src).path))
+    for entry in json.loads((path.parent / "figures.json").read_text(encoding="utf-8")):
+        for rendition in entry["renditions"].values():
+            if rendition["file"] == path.name:
+                return rendition
+    raise AssertionError(f"{path} is in no figures.json")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("name", ["index", *REPORTS])
+def test_smallest_chart_text_is_readable_at_the_size_shown(site, visit, name, width):
+    """From the rendition the page serves at this width and the width it is drawn at: the
+    smallest text of every chart, in CSS pixels."""
+    v = visit(site / f"{name}.html", width=width)
+    v.settle()
+    images = v.page.evaluate(CHART_IMAGES)
+    if name in ("index", "figures_calendar", "canada_context", "both_directions"):
+        assert images, f"{name} shows no charts"
+    floor = PHONE_MIN_PX if width == 390 else LAPTOP_MIN_PX
+    for image in images:
+        rendition = _rendition(image["src"])
+        px = rendition["min_font_pt"] / 72 * image["width"] / rendition["width_in"]
+        assert px >= floor, f"{name} at {width}px: {rendition['file']} text renders at {px:.1f}px"
+        if width == 390:
+            assert "-narrow" in rendition["file"], f"{name}: a phone is served {rendition['file']}"
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_a_page_transfers_little_on_a_phone_and_stays_in_reports(site, visit, name):
+    """HTML, its styles and the images it shows at 390 px: at most 300 KB (100 KB for the
+    landing page), every file from reports/."""
+    v = visit(site / f"{name}.html", width=390)
+    v.settle()
+    files = {Path(unquote(urlparse(u).path)) for u in v.requested}
+    assert all(site in f.parents for f in files), [str(f) for f in files if site not in f.parents]
+    total = sum(f.stat().st_size for f in files)
+    budget = 100_000 if name == "index" else 300_000
+    assert total <= budget, f"{name}: {total:,} bytes on a phone ({sorted(f.name for f in files)})"
+
+
+def test_each_verdict_is_seen_on_a_phone_without_scrolling_sideways(site, visit):
+    v = visit(site / "claims.html", width=390)
+    cards = v.page.eval_on_selector_all(
+        "td.card-first",
+        """els => els.map(e => {
+            const r = e.getBoundingClientRect(), box = e.closest('.table-scroll');
+            return {left: r.left, right: r.right, text: e.innerText,
+                    scrolls: box.scrollWidth > box.clientWidth + 1,
+                    first: [...e.parentElement.children].every(
+                        c => c === e || c.getBoundingClientRect().top >= r.top)};
+        })""",
+    )
+    verdicts = pd.read_csv(site / "data" / "claims_verdicts.csv")
+    assert len(cards) == (verdicts["basis"] != "no data can test it").sum()
+    for card in cards:
+        assert 0 <= card["left"] and card["right"] <= 390, card
+        assert not card["scrolls"], card
+        assert card["first"], f"the verdict is not the first thing on its card: {card}"
+        assert card["text"].startswith("Verdict")
+
+
+def test_the_landing_page_opens_with_the_answer_for_both_directions(site, visit):
+    v = visit(site / "index.html", width=390)
+    first = v.page.locator("main p").first
+    text = first.inner_text()
+    assert "south" in text and "north" in text, text
+    assert first.locator(".status").count() >= 2  # each sentence with its status
+    # the lead chart comes right after the answer, before any finding
+    order = v.page.evaluate(
+        """() => [...document.querySelectorAll('main > *')].map(e => e.className || e.tagName)"""
+    )
+    assert order.index("stca-figure lead-chart") < order.index("H2"), order
+
+
+def test_the_landing_page_puts_analyst_pages_on_their_own_shelf(site, visit):
+    v = visit(site / "index.html")
+    story = v.page.eval_on_selector_all(
+        "#story ~ .shelf li h3 a, ol.shelf h3 a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    analysts = v.page.eval_on_selector_all(
+        "#for-analysts ~ ul.shelf h3 a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert [h.removesuffix(".html") for h in dict.fromkeys(story)] == STORY
+    assert [h.removesuffix(".html") for h in analysts] == ANALYSTS
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_body_text_is_comfortable_to_read(site, visit, name):
+    """16 px or more, and lines of at most about 80 characters on a laptop."""
+    v = visit(site / f"{name}.html", width=1280)
+    paragraphs = v.page.eval_on_selector_all(
+        "main p",
+        """els => els.filter(p => p.innerText.length > 200).map(p => {
+            const style = getComputedStyle(p);
+            const lines = Math.round(p.getBoundingClientRect().height / parseFloat(style.lineHeight));
+            return {size: parseFloat(style.fontSize), perLine: p.innerText.length / lines};
+        })""",
+    )
+    assert paragraphs, f"{name}: no paragraph to measure"
+    for paragraph in paragraphs:
+        assert paragraph["size"] >= 16, f"{name}: body text at {paragraph['size']}px"
+        assert paragraph["perLine"] <= 90, f"{name}: {paragraph['perLine']:.0f} characters a line"
+
+
+@pytest.mark.parametrize("name", STORY)
+def test_each_story_page_links_the_next_one(site, visit, name):
+    v = visit(site / f"{name}.html")
+    links = v.page.eval_on_selector_all(
+        ".story-next a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    following = STORY[STORY.index(name) + 1 : STORY.index(name) + 2]
+    assert links == [f"{n}.html" for n in following]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_carries_credit_date_and_citation(site, visit, name):
+    citation = yaml.safe_load((site.parent / "CITATION.cff").read_text(encoding="utf-8"))
+    v = visit(site / f"{name}.html")
+    footer = v.page.locator("footer.site-footer")
+    assert footer.count() == 1, name
+    text = footer.inner_text()
+    assert citation["title"] in text and citation["version"] in text
+    assert "page built 20" in text and "How to cite this page" in text
+    if citation.get("repository-code"):  # then a link to it and to the data-problem form
+        hrefs = footer.locator("a").evaluate_all("els => els.map(e => e.href)")
+        assert any(h.startswith(citation["repository-code"]) for h in hrefs)
+        assert any("data-problem" in h for h in hrefs)
+    else:
+        assert "Data problem" in text  # where to report it, in words
+
+
+def test_the_fiscal_page_shows_only_what_differs_from_the_calendar_page(site):
+    fiscal = sorted((site / "figures" / "figures_fiscal").glob("*.csv"))
+    assert fiscal
+    for path in fiscal:
+        calendar = site / "figures" / "figures_calendar" / path.name
+        assert calendar.exists() and calendar.read_bytes() != path.read_bytes(), path.name

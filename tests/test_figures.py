@@ -4,6 +4,7 @@ PNG + SVG + CSV, and byte-identical when saved twice."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pandas as pd
 import pytest
@@ -125,7 +126,7 @@ def test_comparison_uses_the_same_period_in_both_directions(standin_cases, ctx, 
     assert rows[("January to March 2017", canada_figures.US_BOUND)] == 7
     assert rows[("2013", canada_figures.CANADA_BOUND)] == 2000
     chart = canada_figures.chart_comparison(table)
-    assert chart.figure.axes[0].get_yscale() == "log"
+    assert chart.figure.axes[0].get_xscale() == "linear"  # the gap at its true size
     low = table[table["kind"] == "count, low end"].set_index("period")["value"]
     # IRCC's land-port claims include RCMP interceptees: the low end takes every one away
     assert low["January to March 2017"] == 925 + 1245 + 1595 - (315 + 678 + 897)
@@ -154,3 +155,53 @@ def test_stale_chart_files_are_removed(tmp_path, ctx):
     charts.write_figure_index([chart], tmp_path)
     assert not (tmp_path / "asymmetry.csv").exists()
     assert (tmp_path / "canada_side.csv").exists() and (tmp_path / "notes.txt").exists()
+
+
+# ---------------------------------------------------------------- phone renditions, page charts
+
+
+def test_every_chart_has_a_phone_rendition_with_readable_text(standin_cases, foia, ctx, tmp_path):
+    """Each chart is drawn a second time for a phone: NARROW_WIDTH wide, no text under
+    NARROW_MIN_PT (so at least 11 CSS px on a 390 px screen), saved beside the wide one and
+    described in figures.json."""
+    table = canada_figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
+    chart = canada_figures.chart_comparison(table)
+    assert chart.narrow is not None
+    assert chart.narrow.get_figwidth() == charts.NARROW_WIDTH
+    assert charts.min_font_pt(chart.narrow) >= charts.NARROW_MIN_PT
+    assert charts.min_font_pt(chart.figure) < charts.NARROW_MIN_PT  # the wide one is not forced
+    # the headline is the page's caption on a phone, not repeated in the image
+    texts = [t.get_text() for t in charts._texts(chart.narrow)]
+    assert chart.title not in " ".join(texts)
+    paths = charts.save_chart(chart, tmp_path)
+    assert paths["narrow"].endswith("-narrow.png")
+    charts.write_figure_index([chart], tmp_path)
+    entry = json.loads((tmp_path / "figures.json").read_text())[0]
+    assert entry["renditions"]["narrow"]["file"] == "both_directions_like_for_like-narrow.png"
+    assert entry["renditions"]["narrow"]["min_font_pt"] >= charts.NARROW_MIN_PT
+
+
+def test_the_comparison_is_drawn_on_a_linear_scale(standin_cases, ctx, foia):
+    chart = canada_figures.chart_comparison(
+        canada_figures.comparison_table(standin_cases, ctx, "2017-03-31", foia)
+    )
+    for figure in (chart.figure, chart.narrow):
+        ax = figure.axes[0]
+        assert ax.get_xscale() == "linear" and ax.get_yscale() == "linear"
+        # the 7-person bar is labelled: on a true scale it is a sliver
+        assert any(t.get_text().endswith(": 7") for t in ax.texts)
+
+
+def test_a_page_leaves_out_only_totals_that_match_the_calendar_page(standin_cases):
+    """The fiscal page may leave out the totals only while both year bases select the same
+    cases; an unknown name, or dropping the per-year chart, is refused by name."""
+    assert figures.check_charts(["cases_per_year"], standin_cases, "fiscal", 2005, 2017) == list(
+        figures.TOTAL_CHARTS
+    )
+    with pytest.raises(ValueError, match="charts"):
+        figures.check_charts(["cases_per_year", "maps"], standin_cases, "fiscal", 2005, 2017)
+    with pytest.raises(ValueError, match="cases_per_year"):
+        figures.check_charts(["exceptions"], standin_cases, "fiscal", 2005, 2017)
+    # FY2008 to FY2016 and calendar 2008 to 2016 select different cases: the totals differ
+    with pytest.raises(ValueError, match="select other cases"):
+        figures.check_charts(["cases_per_year"], standin_cases, "fiscal", 2008, 2016)

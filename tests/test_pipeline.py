@@ -19,8 +19,10 @@ REPORT_NAMES = [r.name for r in pipeline.load_config()]
 
 def test_config_entries_are_complete():
     reports = pipeline.load_config()
-    names = [r.name for r in reports]  # listed in a reader's order (the index follows it)
-    assert names[0] == "both_directions" and names[-1] == "clean_foia"
+    names = [r.name for r in reports]  # listed in the story's order (the index follows it)
+    assert names[0] == "figures_calendar"  # the story starts with who came from Canada
+    shelves = [r.shelf for r in reports]
+    assert shelves == sorted(shelves, key=["story", "analysts"].index)  # the analysts' last
     for r in reports:
         assert isinstance(r.outputs, list) and isinstance(r.inputs, list)
         assert r.title and r.summary
@@ -63,7 +65,26 @@ def test_figures_need_a_folder_and_every_chart_file_is_an_output(tmp_path):
     for name in calendar.figures:
         for ext in ("csv", "png", "svg"):
             assert f"{folder}/{name}.{ext}" in calendar.products
+        assert f"{folder}/{name}-narrow.png" in calendar.products  # the phone rendition
     assert f"{folder}/figures.json" in calendar.products
+
+
+def test_shelves_and_the_story_order(tmp_path):
+    """A page is on the story shelf (read in pipeline.yml's order) or the analysts'; any other
+    shelf is refused by name, and the last story page links no next one."""
+    bad = tmp_path / "pipeline.yml"
+    bad.write_text(yaml.safe_dump({"reports": [{"name": "x", "notebook": "notebooks/00_start_here.ipynb",
+                                                 "title": "t", "summary": "s", "shelf": "attic"}]}))  # fmt: skip
+    with pytest.raises(pipeline.ConfigError, match=r"reports\[0\]: 'shelf' is one of"):
+        pipeline.load_config(bad)
+    reports = pipeline.load_config()
+    story = [r.name for r in reports if r.shelf == "story"]
+    assert len(story) >= 3
+    for here, there in zip(story, story[1:], strict=False):
+        assert pipeline.next_in_story(here, reports).name == there
+    assert pipeline.next_in_story(story[-1], reports) is None
+    analyst = next(r.name for r in reports if r.shelf == "analysts")
+    assert pipeline.next_in_story(analyst, reports) is None
 
 
 def test_code_inputs_are_derived_from_imports():
@@ -119,9 +140,9 @@ def test_full_build_writes_every_report_and_processed_file(built_repo):
     index = (repo / "reports" / "index.html").read_text()
     for name in REPORT_NAMES:
         assert f'href="{name}.html"' in index
-    # the report built only on official files comes first
-    first = min(REPORT_NAMES, key=lambda n: index.index(f'href="{n}.html"'))
-    assert first == "both_directions"
+    # the shelves list the story's pages in pipeline.yml's order, then the analysts' pages
+    places = [index.index(f'<li id="{name}">') for name in REPORT_NAMES]
+    assert places == sorted(places)
     assert "[clean_foia] cell 1/" in result.stderr  # progress is visible
     assert "[site] ✓" in result.stderr
     assert not list((repo / "notebooks").glob("*-executed*"))

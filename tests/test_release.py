@@ -33,7 +33,7 @@ def cff_errors(data: dict) -> list[str]:
 def test_the_licence_is_the_one_the_pages_state():
     text = (ROOT / "LICENSE").read_text()
     assert text.startswith("MIT License")
-    assert "MIT licence" in (ROOT / "templates" / "index.html.j2").read_text()
+    assert "MIT licence" in (ROOT / "templates" / "stca" / "footer.html.j2").read_text()
     assert citation()["license"] == "MIT"
 
 
@@ -79,3 +79,26 @@ def test_each_report_a_problem_form_is_a_valid_github_issue_form(name):
     ids = [item["id"] for item in body if item["type"] != "markdown"]
     assert len(ids) == len(set(ids)) and all(item["attributes"]["label"] for item in body)
     assert any(item.get("validations", {}).get("required") for item in body)
+
+
+def test_page_credits_come_from_the_citation_file(monkeypatch):
+    """The footer's credit, version and citation are CITATION.cff's and pyproject's; a link to
+    the repository and its data-problem form appears only when the address is known (never a
+    guessed one)."""
+    from src import credits
+
+    cff = citation()
+    shown = credits.page_credits("Checking the article's claims")
+    assert shown["project"] == cff["title"] and shown["version"] == version()
+    assert cff["authors"][0]["name"] in shown["authors"]
+    assert "Checking the article's claims" in shown["cite"] and version() in shown["cite"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", shown["built"])
+    monkeypatch.setattr(
+        credits, "citation", lambda: {**cff, "repository-code": "https://example.org/stca/"}
+    )
+    linked = credits.page_credits("x")
+    assert linked["repository_url"] == "https://example.org/stca"
+    assert linked["problem_url"] == "https://example.org/stca/issues/new?template=data-problem.yml"
+    monkeypatch.setattr(credits, "citation", lambda: cff)
+    monkeypatch.setattr(credits, "_git", lambda *args: "")
+    assert credits.page_credits("x")["problem_url"] == ""
