@@ -369,24 +369,24 @@ def _save_chart(chart: Chart, out: Path) -> dict[str, str]:
     if chart.figure.get_layout_engine() is not None:
         chart.figure.draw_without_rendering()
         chart.figure.set_layout_engine("none")
-    paths = {}
-    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        target = out / f"{chart.name}.{ext}"
-        with atomic_path(target) as tmp:
-            chart.figure.savefig(tmp, format=ext, dpi=WIDE_DPI, metadata=meta)
-        paths[ext] = str(target)
+    paths = {"png": str(save_png(chart.figure, out / f"{chart.name}.png", WIDE_DPI))}
+    target = out / f"{chart.name}.svg"
+    with atomic_path(target) as tmp:
+        chart.figure.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+    paths["svg"] = str(target)
     if chart.narrow is not None:
-        paths["narrow"] = str(save_phone_png(chart.narrow, out / f"{chart.name}{PHONE_SUFFIX}.png"))
+        phone = out / f"{chart.name}{PHONE_SUFFIX}.png"
+        paths["narrow"] = str(save_png(chart.narrow, phone, NARROW_DPI))
     # the chart's data, published: a formula-like text cell is made inert for spreadsheets
     paths["csv"] = str(write_csv_atomic(spreadsheet_safe(chart.data), out / f"{chart.name}.csv"))
     return paths
 
 
-def save_phone_png(fig: Figure, target: Path) -> Path:
-    """The phone rendition as a PNG of at most 256 colours (a chart has few; a third of the
-    bytes a phone downloads), written atomically."""
+def save_png(fig: Figure, target: Path, dpi: int) -> Path:
+    """The figure as a PNG of at most 256 colours (a chart has few; about a third of the bytes
+    a reader downloads), written atomically; the same figure gives the same bytes."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=NARROW_DPI, metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     with atomic_path(target) as tmp:
