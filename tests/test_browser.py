@@ -92,6 +92,27 @@ def test_page_loads_offline_without_errors(site, visit, name):
     assert v.console_errors == [], v.console_errors
     assert v.page_errors == [], v.page_errors
     assert v.page.title()
+    _footer_has_credit_date_and_citation(v)
+
+
+CITATION = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def _footer_has_credit_date_and_citation(v: Visit) -> None:
+    """Every page's footer: the project named as in CITATION.cff, its version, the build date,
+    how to cite the page, and where to report a data problem (a link when the repository's
+    address is known)."""
+    footer = v.page.locator("footer.site-footer")
+    assert footer.count() == 1
+    text = footer.inner_text()
+    assert CITATION["title"] in text and CITATION["version"] in text
+    assert "page built 20" in text and "How to cite this page" in text
+    if CITATION.get("repository-code"):
+        hrefs = footer.locator("a").evaluate_all("els => els.map(e => e.href)")
+        assert any(h.startswith(CITATION["repository-code"]) for h in hrefs)
+        assert any("data-problem" in h for h in hrefs)
+    else:
+        assert "Data problem" in text  # where to report it, in words
 
 
 @pytest.mark.parametrize("name", [n for n in PAGES if n not in ("index", "provenance")])
@@ -242,10 +263,25 @@ def test_no_table_breaks_a_word_or_number_in_the_middle(site, visit, name, width
 
 
 @pytest.mark.parametrize("name", PUBLISHED)
-def test_published_pages_show_no_build_internals(site, visit, name):
-    text = visit(site / f"{name}.html").page.inner_text("body")
+def test_published_pages_show_no_build_internals_and_read_comfortably(site, visit, name):
+    """No build internals; body text 16 px or more, lines of at most about 80 characters on a
+    laptop."""
+    v = visit(site / f"{name}.html", width=1280)
+    text = v.page.inner_text("body")
     found = [w for w in BUILD_WORDS + PARAMETER_NAMES if w in text]
     assert found == [], f"{name}: build internals shown to readers: {found}"
+    paragraphs = v.page.eval_on_selector_all(
+        "main p",
+        """els => els.filter(p => p.innerText.length > 200).map(p => {
+            const style = getComputedStyle(p);
+            const lines = Math.round(p.getBoundingClientRect().height / parseFloat(style.lineHeight));
+            return {size: parseFloat(style.fontSize), perLine: p.innerText.length / lines};
+        })""",
+    )
+    assert paragraphs, f"{name}: no paragraph to measure"
+    for paragraph in paragraphs:
+        assert paragraph["size"] >= 16, f"{name}: body text at {paragraph['size']}px"
+        assert paragraph["perLine"] <= 90, f"{name}: {paragraph['perLine']:.0f} characters a line"
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -361,6 +397,13 @@ def test_smallest_chart_text_is_readable_at_the_size_shown(site, visit, name, wi
         assert px >= floor, f"{name} at {width}px: {rendition['file']} text renders at {px:.1f}px"
         if width == 390:
             assert "-narrow" in rendition["file"], f"{name}: a phone is served {rendition['file']}"
+    if width == 390:  # the full-size link a phone sees opens the image drawn for it
+        links = v.page.eval_on_selector_all(
+            ".stca-figure",
+            """els => els.map(f => [...f.querySelectorAll('a')].filter(a => a.offsetParent !== null)
+                .map(a => a.getAttribute('href')).find(h => h.endsWith('-narrow.png')) || null)""",
+        )
+        assert None not in links, f"{name}: a chart without its phone-size link"
 
 
 @pytest.mark.parametrize("name", PUBLISHED)
@@ -422,24 +465,6 @@ def test_the_landing_page_puts_analyst_pages_on_their_own_shelf(site, visit):
     assert [h.removesuffix(".html") for h in analysts] == ANALYSTS
 
 
-@pytest.mark.parametrize("name", PUBLISHED)
-def test_body_text_is_comfortable_to_read(site, visit, name):
-    """16 px or more, and lines of at most about 80 characters on a laptop."""
-    v = visit(site / f"{name}.html", width=1280)
-    paragraphs = v.page.eval_on_selector_all(
-        "main p",
-        """els => els.filter(p => p.innerText.length > 200).map(p => {
-            const style = getComputedStyle(p);
-            const lines = Math.round(p.getBoundingClientRect().height / parseFloat(style.lineHeight));
-            return {size: parseFloat(style.fontSize), perLine: p.innerText.length / lines};
-        })""",
-    )
-    assert paragraphs, f"{name}: no paragraph to measure"
-    for paragraph in paragraphs:
-        assert paragraph["size"] >= 16, f"{name}: body text at {paragraph['size']}px"
-        assert paragraph["perLine"] <= 90, f"{name}: {paragraph['perLine']:.0f} characters a line"
-
-
 @pytest.mark.parametrize("name", STORY)
 def test_each_story_page_links_the_next_one(site, visit, name):
     v = visit(site / f"{name}.html")
@@ -448,23 +473,6 @@ def test_each_story_page_links_the_next_one(site, visit, name):
     )
     following = STORY[STORY.index(name) + 1 : STORY.index(name) + 2]
     assert links == [f"{n}.html" for n in following]
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_every_page_carries_credit_date_and_citation(site, visit, name):
-    citation = yaml.safe_load((site.parent / "CITATION.cff").read_text(encoding="utf-8"))
-    v = visit(site / f"{name}.html")
-    footer = v.page.locator("footer.site-footer")
-    assert footer.count() == 1, name
-    text = footer.inner_text()
-    assert citation["title"] in text and citation["version"] in text
-    assert "page built 20" in text and "How to cite this page" in text
-    if citation.get("repository-code"):  # then a link to it and to the data-problem form
-        hrefs = footer.locator("a").evaluate_all("els => els.map(e => e.href)")
-        assert any(h.startswith(citation["repository-code"]) for h in hrefs)
-        assert any("data-problem" in h for h in hrefs)
-    else:
-        assert "Data problem" in text  # where to report it, in words
 
 
 def test_the_fiscal_page_shows_only_what_differs_from_the_calendar_page(site):
