@@ -17,18 +17,25 @@ import sys
 from pathlib import Path
 
 from src import deps
-from src.datasets import DATA_DIR_NAME, DATASETS
+from src.datasets import CHARTS_DIR, DATA_DIR_NAME, DATASETS, PACKAGE_NAME
 from src.helpers import FOIA_DIR, relative_to_root
 from src.pipeline import expand_inputs, load_config
 
 REPORTS = load_config()
 PYTHON = shlex.quote(sys.executable)  # the project environment's interpreter (make runs .venv's)
 TEMPLATE_FILES = sorted(expand_inputs(["templates/stca"]))
-RUNNER = [*deps.module_dependencies("src/run.py"), *TEMPLATE_FILES, "requirements.lock"]
+# the footer of every page names the version (pyproject.toml) and the credit (CITATION.cff)
+RUNNER = [*deps.module_dependencies("src/run.py"), *TEMPLATE_FILES, "requirements.lock",
+          "CITATION.cff", "pyproject.toml"]
 PRODUCED = {path for report in REPORTS for path in report.products}
 PICTURE = ["reports/figures/pipeline/pipeline.svg", "reports/figures/pipeline/pipeline.dot"]
 SITE_PAGES = ["reports/index.html", "reports/provenance.html"]
-DOWNLOADS = [f"reports/{DATA_DIR_NAME}/{path.name}" for path, _, _ in DATASETS]
+DOWNLOADS = [
+    *[f"reports/{DATA_DIR_NAME}/{path.name}" for path, _, _ in DATASETS],
+    f"reports/{DATA_DIR_NAME}/{PACKAGE_NAME}",  # src/datapackage.py: the package and, in it,
+    *[f"reports/{DATA_DIR_NAME}/{CHARTS_DIR}/{r.name}/{name}.csv"  # a copy of each chart's data
+      for r in REPORTS for name in r.figures],
+]
 
 
 @functools.cache  # several rules read the runner's files
@@ -96,6 +103,9 @@ SITE_SOURCES = [
     "pyproject.toml",  # the release version the pages cite
     "templates/index.html.j2",
     "templates/provenance.html.j2",
+    "templates/stca/stca.css",  # the pages' stylesheet and footer
+    "templates/stca/footer.html.j2",
+    "CITATION.cff",  # the footer's credit
     "data/raw/PROVENANCE.md",
     *expand_inputs(["data/raw/context"]),
     *[relative_to_root(p) for p in sorted(FOIA_DIR.glob("*.provenance.json"))],

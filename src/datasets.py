@@ -21,6 +21,8 @@ DATASETS = [  # (file in data/processed or data/raw, title, what one row is)
       for path in sorted(CONTEXT_DIR.glob("*.csv"))],
 ]  # fmt: skip
 DATA_DIR_NAME = "data"
+PACKAGE_NAME = "datapackage.json"  # reports/data/datapackage.json (src/datapackage.py)
+CHARTS_DIR = "charts"  # reports/data/charts/<report>/<chart>.csv: each chart's data, in the package
 
 
 def publish_datasets() -> list[dict]:

@@ -22,7 +22,8 @@ import pandas as pd
 from src import border_figures, context, dag
 from src.canada_figures import CANADA_BOUND, US_BOUND
 from src.credits import page_credits, project_version
-from src.datasets import publish_datasets
+from src.datapackage import build_package, dictionary
+from src.datasets import PACKAGE_NAME, publish_datasets
 from src.helpers import (
     FIGURES_DIR,
     FOIA_DIR,
@@ -39,7 +40,7 @@ from src.helpers import (
 )
 from src.page import png_size
 from src.pipeline import PHONE_SUFFIX, TEMPLATES, Report, load_config
-from src.status import INVENTED, format_ratio, weakest
+from src.status import INVENTED, STATUS_MEANING, format_ratio, weakest
 from src.summary import CleaningSummary
 
 ARTICLE_URL = (
@@ -361,6 +362,8 @@ def build_index(reports: list[Report]) -> Path:
         keep_trailing_newline=True,
     )
     facts = build_facts()
+    datasets = publish_datasets()
+    build_package(reports, project_version())
     build_provenance_page(env)
     html = env.get_template("index.html.j2").render(
         story=[e for e in entries if e["shelf"] == "story"],  # in pipeline.yml's order
@@ -370,7 +373,10 @@ def build_index(reports: list[Report]) -> Path:
         answer=answer(),
         lead=lead_chart(),
         findings=key_findings(facts["is_standin"]),
-        datasets=publish_datasets(),
+        datasets=datasets,
+        data_dictionary=dictionary(),
+        statuses=STATUS_MEANING,
+        package_href=f"data/{PACKAGE_NAME}",
         article_url=ARTICLE_URL,
         credits=page_credits("Who flees Canada for the U.S.?"),
         stylesheet=(TEMPLATES / "stca" / "stca.css").read_text(encoding="utf-8"),
