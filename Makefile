@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1500000000
 
-.PHONY: help env env-sync cluster-env cluster-sync reports plan unlock test test-fast browser lint lab scratch bench run manifest standin lock clean distclean
+.PHONY: help env env-sync cluster-env cluster-sync reports plan unlock test test-fast browser lint lab scratch bench run diff manifest standin lock clean distclean
 
 help:
 	@echo "make reports   build every report into reports/ (creates .venv on first use)"
@@ -27,6 +27,7 @@ help:
 	@echo "make scratch NB=<name>   your own copy of a pipeline notebook in notebooks/scratch/"
 	@echo "make lint      ruff, notebook pairing and output checks"
 	@echo "make bench     benchmarks -> benchmarks/results/"
+	@echo "make diff BASE=<ref>   which published values moved since a release (build/diff/changes.csv)"
 	@echo "make manifest  re-record data/raw checksums after a deliberate raw-data change"
 	@echo "make standin   regenerate the labelled stand-in FOIA file (seeded)"
 	@echo "make clean     remove build outputs (keeps .venv)"
@@ -129,6 +130,13 @@ lab: $(STAMP) $(LAB_CONFIG)
 	STCA_ROOT="$(CURDIR)" STCA_LAB_EDIT=$(if $(filter 1,$(EDIT)),1,0) STCA_LAB_TERMINALS=$(if $(filter 1,$(TERMINALS)),1,0) \
 	  $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Which published values moved since BASE (a release tag, branch or commit): BASE is built in a
+# throwaway worktree under build/diff/, then every CSV is compared by its primary key (daff).
+diff: $(STAMP)
+	@test -n "$(BASE)" || { echo "usage: make diff BASE=<git ref, e.g. v0.1.0>"; exit 2; }
+	@test -f reports/data/datapackage.json || $(MAKE) reports
+	$(PY) -m src.diff "$(BASE)"
 
 scratch: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make scratch NB=<pipeline name or notebook, e.g. start_here>"; exit 2; }

@@ -106,6 +106,7 @@ SITE_SOURCES = [
     "templates/stca/stca.css",  # the pages' stylesheet and footer
     "templates/stca/footer.html.j2",
     "CITATION.cff",  # the footer's credit
+    "references/corrections.csv",  # the methodology page's corrections log
     "data/raw/PROVENANCE.md",
     *expand_inputs(["data/raw/context"]),
     *[relative_to_root(p) for p in sorted(FOIA_DIR.glob("*.provenance.json"))],

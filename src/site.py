@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
+import pandera.pandas as pa
 
 from src import border_figures, context, dag
 from src.canada_figures import CANADA_BOUND, US_BOUND
@@ -272,10 +273,38 @@ def methodology_facts() -> dict:
     return {
         "sources": sources.to_dict("records"),
         "revisions": revisions,
+        "corrections": load_corrections().to_dict("records"),
         "assumptions": assumptions,
         "article_url": ARTICLE_URL,
         "pipeline": pipeline_picture(),
     }
+
+
+CORRECTIONS = ROOT / "references" / "corrections.csv"
+CORRECTIONS_SCHEMA = pa.DataFrameSchema(
+    {
+        "date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+        "version": pa.Column(str, pa.Check.str_matches(r"^(unreleased|\d+\.\d+\.\d+)$")),
+        "what": pa.Column(str, pa.Check.str_length(min_value=5)),
+        "where": pa.Column(str, pa.Check.str_length(min_value=5)),
+        "old": pa.Column(str),
+        "new": pa.Column(str),
+        "kind": pa.Column(str, pa.Check.isin(["upstream revision", "our fix"])),
+        "why": pa.Column(str, pa.Check.str_length(min_value=10)),
+        "source": pa.Column(str, pa.Check.str_matches(r"^(https?://.*)?$")),
+    },
+    strict=True,
+    ordered=True,
+)
+
+
+def load_corrections(path: Path = CORRECTIONS) -> pd.DataFrame:
+    """references/corrections.csv, checked: each published value we corrected, or an upstream
+    source revised after we published it (date, release, what and where, old and new, why, and
+    the source of a revision), newest first. SchemaError naming the row and column otherwise."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = CORRECTIONS_SCHEMA.validate(frame, lazy=True)
+    return frame.sort_values("date", ascending=False, kind="stable")
 
 
 def pipeline_picture() -> dict | None:

@@ -102,3 +102,21 @@ def test_page_credits_come_from_the_citation_file(monkeypatch):
     monkeypatch.setattr(credits, "citation", lambda: cff)
     monkeypatch.setattr(credits, "_git", lambda *args: "")
     assert credits.page_credits("x")["problem_url"] == ""
+
+
+def test_the_corrections_log_is_checked_and_shown(tmp_path):
+    """references/corrections.csv: every row dated, with old, new and why; a row of an unknown
+    kind is refused naming the column; the methodology page lists each row."""
+    import pandera.errors
+
+    from src import site
+
+    log = site.load_corrections()
+    assert len(log) >= 1 and (log["why"].str.len() > 10).all()
+    bad = tmp_path / "corrections.csv"
+    text = (ROOT / "references" / "corrections.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace(",our fix,", ",oops,", 1), encoding="utf-8")
+    with pytest.raises(pandera.errors.SchemaErrors, match="kind"):
+        site.load_corrections(bad)
+    facts = site.methodology_facts()
+    assert [c["what"] for c in facts["corrections"]] == list(log["what"])
