@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from src.datasets import DATA_DIR_NAME, PACKAGE_NAME
+from src.datasets import CHARTS_DIR, DATA_DIR_NAME, PACKAGE_NAME
 from src.helpers import REPORTS_DIR, ROOT, relative_to_root, write_text_atomic
 
 DIFF_DIR = ROOT / "build" / "diff"
@@ -82,25 +82,34 @@ def primary_keys(data_dir: Path) -> dict[str, list[str]]:
     return {r["path"]: r["schema"].get("primaryKey", []) for r in package["resources"]}
 
 
-def diff_sites(base_data: Path, head_data: Path) -> list[dict]:
-    """Every published value that moved between two reports/data/ folders: tables added or
-    removed whole, and each table's changes by its primary key (head's package)."""
-    keys = primary_keys(head_data)
-    base_files = {p.relative_to(base_data).as_posix() for p in base_data.rglob("*.csv")}
-    head_files = {p.relative_to(head_data).as_posix() for p in head_data.rglob("*.csv")}
+def published_csvs(reports: Path) -> dict[str, Path]:
+    """Every CSV a reports/ folder publishes, by its path in the data package: the datasets in
+    reports/data/ and each chart's data, read from reports/figures/<report>/ (where every
+    version keeps it; the package holds a copy under charts/)."""
+    files = {p.name: p for p in (reports / DATA_DIR_NAME).glob("*.csv")}
+    for path in sorted((reports / "figures").glob("*/*.csv")):
+        files[f"{CHARTS_DIR}/{path.parent.name}/{path.name}"] = path
+    return files
+
+
+def diff_sites(base: Path, head: Path) -> list[dict]:
+    """Every published value that moved between two reports/ folders: tables added or removed
+    whole, and each table's changes by its primary key (from head's data package)."""
+    keys = primary_keys(head / DATA_DIR_NAME)
+    old, new = published_csvs(base), published_csvs(head)
     changes = []
-    for name in sorted(base_files | head_files):
-        if name not in head_files or name not in base_files:
-            kind = "table removed" if name not in head_files else "table added"
+    for name in sorted(old.keys() | new.keys()):
+        if name not in new or name not in old:
+            kind = "table removed" if name not in new else "table added"
             changes.append(dict.fromkeys(CHANGE_COLUMNS, "") | {"table": name, "change": kind})
             continue
-        changes += diff_table(base_data / name, head_data / name, keys.get(name, []), name)
+        changes += diff_table(old[name], new[name], keys.get(name, []), name)
     return changes
 
 
 def build_base(ref: str) -> Path:
     """Check `ref` out in a throwaway worktree under build/diff/ and build its reports there;
-    return its reports/data folder."""
+    return its reports/ folder."""
     commit = subprocess.run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=ROOT,
                             capture_output=True, text=True)  # fmt: skip
     if commit.returncode != 0:
@@ -112,7 +121,7 @@ def build_base(ref: str) -> Path:
                        cwd=ROOT, check=True, capture_output=True)  # fmt: skip
     print(f"[diff] building {ref} in {relative_to_root(folder)} (make reports)", file=sys.stderr)
     subprocess.run(["make", "-C", str(folder), "reports"], check=True)
-    return folder / "reports" / DATA_DIR_NAME
+    return folder / "reports"
 
 
 def write_changes(changes: list[dict], target: Path) -> Path:
@@ -128,7 +137,7 @@ def summary(changes: list[dict], base: str) -> str:
     """The changes in words: one line each, grouped by table."""
     if not changes:
         return f"No published value changed since {base}."
-    lines = [f"{len(changes)} published values moved since {base}:"]
+    lines = [f"{len(changes)} changes to published values since {base}:"]
     for c in changes:
         if c["change"] == "changed":
             lines.append(f"  {c['table']} [{c['key']}] {c['column']}: {c['old']} -> {c['new']}"
@@ -143,10 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make diff", description=__doc__.splitlines()[0])
     parser.add_argument("base", help="a git ref: a release tag (v0.1.0), a branch or a commit")
     args = parser.parse_args(argv)
-    head = REPORTS_DIR / DATA_DIR_NAME
-    if not (head / PACKAGE_NAME).exists():
+    if not (REPORTS_DIR / DATA_DIR_NAME / PACKAGE_NAME).exists():
         raise SystemExit("make diff: build this tree first (make reports)")
-    changes = diff_sites(build_base(args.base), head)
+    changes = diff_sites(build_base(args.base), REPORTS_DIR)
     path = write_changes(changes, DIFF_DIR / "changes.csv")
     print(summary(changes, args.base))
     print(f"[diff] {len(changes)} changes -> {relative_to_root(path)}", file=sys.stderr)

@@ -17,7 +17,9 @@ ROWS = [
 ]
 
 
-def _site(folder, rows, extra=None):
+def _site(reports, rows, extra=None):
+    """A reports/ folder: data/flows.csv (keyed by measure and period) and its package."""
+    folder = reports / "data"
     folder.mkdir(parents=True)
     (folder / "flows.csv").write_text(HEADER + "".join(rows), encoding="utf-8")
     resources = [{"name": "flows", "path": "flows.csv",
@@ -26,7 +28,7 @@ def _site(folder, rows, extra=None):
         (folder / name).write_text(text, encoding="utf-8")
         resources.append({"name": name, "path": name, "schema": {"fields": []}})
     (folder / "datapackage.json").write_text(json.dumps({"resources": resources}))
-    return folder
+    return reports
 
 
 def test_a_seeded_change_is_reported_exactly(tmp_path):
@@ -49,7 +51,7 @@ def test_added_and_removed_rows_and_tables(tmp_path):
         ("flows.csv", "claims / 2017-04", "added"),
         ("old.csv", "", "table removed"),
     ]
-    assert "3 published values moved since v0" in diff.summary(changes, "v0")
+    assert "3 changes to published values since v0" in diff.summary(changes, "v0")
     path = diff.write_changes(changes, tmp_path / "changes.csv")
     assert path.read_text().splitlines()[0] == ",".join(diff.CHANGE_COLUMNS)
 
@@ -63,3 +65,17 @@ def test_no_change_says_so(tmp_path):
 def test_an_unknown_base_is_refused_by_name():
     with pytest.raises(SystemExit, match="BASE=no-such-ref: not a git commit"):
         diff.build_base("no-such-ref")
+
+
+def test_chart_data_is_compared_from_the_figures_folders(tmp_path):
+    """Each chart's data is compared where every version keeps it (reports/figures/<report>/),
+    under its name in the data package (charts/<report>/<chart>.csv)."""
+    base, head = _site(tmp_path / "base", ROWS), _site(tmp_path / "head", ROWS)
+    for reports, count in ((base, "7"), (head, "8")):
+        folder = reports / "figures" / "figures_calendar"
+        folder.mkdir(parents=True)
+        (folder / "cases_per_year.csv").write_text(f"year,cases,status\n2017,{count},published\n")
+    changes = diff.diff_sites(base, head)
+    assert [(c["table"], c["column"], c["old"], c["new"]) for c in changes] == [
+        ("charts/figures_calendar/cases_per_year.csv", "cases", "7", "8")
+    ]
