@@ -383,12 +383,12 @@ def _save_chart(chart: Chart, out: Path) -> dict[str, str]:
 
 
 def save_png(fig: Figure, target: Path, dpi: int) -> Path:
-    """The figure as a PNG of at most 256 colours (a chart has few; about a third of the bytes
+    """The figure as a PNG of at most 64 colours (a chart has few; about a third of the bytes
     a reader downloads), written atomically; the same figure gives the same bytes."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     with atomic_path(target) as tmp:
         small.save(tmp, format="png", optimize=True)
     return target

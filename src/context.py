@@ -21,6 +21,7 @@ CONTEXT_FILES = {
     "claims_annual": "asylum_claims_annual.csv",
     "canada_bound_2013": "canada_bound_stca_2013.csv",
     "stca_context": "stca_context_figures.csv",
+    "later": "later_figures.csv",  # published after the official files end (both directions)
 }
 
 CONTEXT_SCHEMA = pa.DataFrameSchema(

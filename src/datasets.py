@@ -12,12 +12,15 @@ from src.helpers import (
     publishing_site,
 )
 
+CONTEXT_TITLES = {
+    "later_figures": "Figures published after the official files end (both directions)"
+}
 DATASETS = [  # (file in data/processed or data/raw, title, what one row is)
     (PROCESSED_DIR / "stca_cases.csv", "Cleaned cases", "one person screened under an STCA exception"),
     (PROCESSED_DIR / "rejected_rows.csv", "Rejected rows", "one row of the release not kept, with the reason and the raw values"),
     (PROCESSED_DIR / "claims_verdicts.csv", "Claims and verdicts", "one claim of the article, its check, basis and verdict"),
     (PROCESSED_DIR / "border_flows.csv", "Official border figures", "one value from an official file, with the file and cell it came from; totals and their breakdowns are both rows, so keep one measure, source_file and period_type, then either area and category 'all' or one kind of breakdown, before summing; complete is false for a partial year"),
-    *[(path, f"Canada-side figures: {path.stem.replace('_', ' ')}", "one published figure with its source; keep version 'current' before summing (the other rows are earlier or other sources' values for the same period)")
+    *[(path, CONTEXT_TITLES.get(path.stem, f"Canada-side figures: {path.stem.replace('_', ' ')}"), "one published figure with its source; keep version 'current' before summing (the other rows are earlier or other sources' values for the same period)")
       for path in sorted(CONTEXT_DIR.glob("*.csv"))],
 ]  # fmt: skip
 DATA_DIR_NAME = "data"

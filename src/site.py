@@ -22,9 +22,10 @@ import pandera.pandas as pa
 
 from src import border_figures, context, dag
 from src.canada_figures import CANADA_BOUND, US_BOUND
-from src.credits import page_credits, project_version
+from src.credits import build_date, page_credits, project_version
 from src.datapackage import build_package, dictionary
 from src.datasets import PACKAGE_NAME, publish_datasets
+from src.freshness import freshness
 from src.helpers import (
     FIGURES_DIR,
     FOIA_DIR,
@@ -191,6 +192,16 @@ def answer() -> list[dict]:
         statuses = [*monthly[monthly["series"].str.startswith("RCMP")]["status"], "derived"]
         sentences.append({"text": text, "statuses": statuses, "paragraph": 2})
     return [_labelled(s) for s in sentences]
+
+
+def series_freshness() -> list[dict]:
+    """Each official series: data as of, whether it ends before the build date, the next
+    release, and the figures published since (src/freshness.py)."""
+    flows_path = PROCESSED_DIR / "border_flows.csv"
+    if not flows_path.exists():
+        return []
+    flows = pd.read_csv(flows_path, keep_default_na=False, dtype=str)
+    return freshness(flows, context.load_context("later"), build_date())
 
 
 def lead_chart() -> dict | None:
@@ -404,6 +415,7 @@ def build_index(reports: list[Report]) -> Path:
         findings=key_findings(facts["is_standin"]),
         datasets=datasets,
         data_dictionary=dictionary(),
+        freshness=series_freshness(),
         statuses=STATUS_MEANING,
         package_href=f"data/{PACKAGE_NAME}",
         article_url=ARTICLE_URL,
