@@ -80,3 +80,15 @@ def page_credits(page_title: str) -> dict:
         "problem_url": f"{repo}/{DATA_PROBLEM_FORM}" if repo else "",
         "cite": cite,
     }
+
+
+def chart_citation(title: str) -> dict[str, str]:
+    """How to cite one chart: in-line ("(the stca-foia contributors, 2026, version 0.1.0)") and
+    in full (authors, the chart's title, the project, the release version and year)."""
+    credit = page_credits(title)
+    year = credit["built"][:4]
+    return {
+        "inline": f"({credit['authors']}, {year}, version {credit['version']})",
+        "full": f'{credit["authors"]}, "{title}" (chart), in {credit["project"]}, version '
+        f"{credit['version']} ({year}).",
+    }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from src.credits import chart_citation
 from src.datasets import DATASETS, dataset_href
 from src.helpers import (
     LINKS_FROM_ENV,
@@ -341,11 +342,18 @@ def figure_html(
         if phone
         else ""
     )
+    cite = chart_citation(caption) if caption else None
+    citation = (
+        f'<span class="figure-cite">Cite this chart: {escape(cite["inline"])} in the text; in '
+        f"full: {escape(cite['full'])}</span>"
+        if cite
+        else ""
+    )
     return (
         f'<figure class="stca-figure">{image}'
         f'<figcaption><span class="figure-title">{escape(caption)}</span>{notes}'
         f'<span class="figure-links">Full size: {phone_link}<a href="{svg}">SVG</a> · '
-        f'<a href="{png}">PNG</a> · Data behind it: <a href="{csv}">CSV</a></span>'
+        f'<a href="{png}">PNG</a> · Data behind it: <a href="{csv}">CSV</a></span>{citation}'
         "</figcaption></figure>"
     )
 

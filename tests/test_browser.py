@@ -314,6 +314,10 @@ def test_every_chart_links_its_svg_png_and_csv(site, visit, name):
     )
     images = v.page.locator("img").count()
     assert len(figures) == images, f"{name}: {images} images, {len(figures)} captioned figures"
+    # how to cite each chart, in-line and in full, naming the release version
+    cites = v.page.locator("figure.stca-figure .figure-cite").all_inner_texts()
+    assert len(cites) == len(figures)
+    assert all(f"version {CITATION['version']}" in c and "in full" in c for c in cites), cites[:1]
     for hrefs in figures:
         kinds = {h.rsplit(".", 1)[-1] for h in hrefs}
         assert {"svg", "png", "csv"} <= kinds, hrefs

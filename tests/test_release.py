@@ -120,3 +120,19 @@ def test_the_corrections_log_is_checked_and_shown(tmp_path):
         site.load_corrections(bad)
     facts = site.methodology_facts()
     assert [c["what"] for c in facts["corrections"]] == list(log["what"])
+
+
+def test_binder_opens_the_start_notebook_on_the_project_kernel():
+    """The README's Binder link opens a notebook that exists; postBuild registers the kernel
+    that notebook names; repo2docker reads environment.yml (kept equal to the lock elsewhere)."""
+    from urllib.parse import unquote
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    link = re.search(r"https://mybinder\.org/v2/gh/[^/\s]+/[^/\s]+/HEAD\?labpath=([^)\s]+)", readme)
+    assert link, "no Binder link in README.md"
+    notebook = ROOT / unquote(link.group(1))
+    assert notebook.is_file() and notebook.suffix == ".ipynb", notebook
+    kernel = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["name"]
+    post_build = (ROOT / "postBuild").read_text(encoding="utf-8")
+    assert f"--name {kernel}" in post_build
+    assert (ROOT / "environment.yml").is_file() and not (ROOT / "binder").exists()
