@@ -51,3 +51,30 @@ def add_contents(html: str, minimum: int = 4) -> str:
     toc = f'<nav class="toc" aria-label="On this page"><strong>On this page</strong><ol>{items}</ol></nav>'
     match = re.search(r"</h1>", html)
     return html if match is None else html[: match.end()] + toc + html[match.end() :]
+
+
+def add_heading_ids(html: str) -> str:
+    """Give every h2 without an id one made from its text, so a contents list can link it."""
+
+    def with_id(match: re.Match) -> str:
+        text = re.sub(r"<[^>]+>", "", match.group(2))
+        anchor = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+        return f'<h2 id="{anchor}"{match.group(1)}>{match.group(2)}</h2>'
+
+    return re.sub(r"<h2((?:(?!\bid=)[^>])*)>(.*?)</h2>", with_id, html, flags=re.S)
+
+
+def add_contents_after(html: str, marker: str, minimum: int = 4) -> str:
+    """add_contents, with the list placed after `marker` (the first occurrence) rather than
+    after the h1: a page that opens with its answer keeps it first."""
+    with_toc = add_contents(html, minimum)
+    if with_toc == html or marker not in html:
+        return with_toc
+    toc = with_toc[
+        with_toc.index('<nav class="toc"') : with_toc.index(
+            "</nav>", with_toc.index('<nav class="toc"')
+        )
+        + 6
+    ]
+    at = html.index(marker) + len(marker)
+    return html[:at] + toc + html[at:]

@@ -40,6 +40,7 @@ from src.helpers import (
     sha256_file,
     write_text_atomic,
 )
+from src.markup import add_contents, add_contents_after, add_heading_ids
 from src.page import png_size
 from src.pipeline import PHONE_SUFFIX, TEMPLATES, Report, load_config
 from src.status import INVENTED, STATUS_MEANING, format_ratio, weakest
@@ -422,6 +423,7 @@ def build_index(reports: list[Report]) -> Path:
         credits=page_credits("Who flees Canada for the U.S.?"),
         stylesheet=(TEMPLATES / "stca" / "stca.css").read_text(encoding="utf-8"),
     )
+    html = add_contents_after(add_heading_ids(html), "</figure>")  # after the answer and chart
     return write_text_atomic(REPORTS_DIR / "index.html", html)
 
 
@@ -434,7 +436,7 @@ def build_provenance_page(env) -> Path:
         credits=page_credits("Methodology and limitations"),
         stylesheet=(TEMPLATES / "stca" / "stca.css").read_text(encoding="utf-8"),
     )
-    return write_text_atomic(REPORTS_DIR / PROVENANCE_PAGE, html)
+    return write_text_atomic(REPORTS_DIR / PROVENANCE_PAGE, add_contents(add_heading_ids(html)))
 
 
 def main(argv: list[str] | None = None) -> int:

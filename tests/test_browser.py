@@ -279,6 +279,9 @@ def test_published_pages_show_no_build_internals_and_read_comfortably(site, visi
         })""",
     )
     assert paragraphs, f"{name}: no paragraph to measure"
+    if v.page.locator("main h2").count() >= 4:  # a long page: contents that link its sections
+        links = v.page.eval_on_selector_all("nav.toc a", "els => els.map(e => e.hash)")
+        assert links and all(v.page.locator(f"[id='{h[1:]}']").count() == 1 for h in links), name
     for paragraph in paragraphs:
         assert paragraph["size"] >= 16, f"{name}: body text at {paragraph['size']}px"
         assert paragraph["perLine"] <= 90, f"{name}: {paragraph['perLine']:.0f} characters a line"
