@@ -21,7 +21,8 @@ CITATION_FILE = ROOT / "CITATION.cff"
 DATA_PROBLEM_FORM = "issues/new?template=data-problem.yml"
 
 
-def _git(*args: str) -> str:
+def git_output(*args: str) -> str:
+    """What `git <args>` prints in the checkout, stripped; "" outside git or on an error."""
     try:
         return subprocess.run(
             ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
@@ -47,7 +48,7 @@ def repository_url() -> str:
     knows; "" when neither is set (never a guessed address: a local clone has none)."""
     url = str(citation().get("repository-code") or "")
     if not url:
-        remote = _git("remote", "get-url", "origin")
+        remote = git_output("remote", "get-url", "origin")
         url = remote if remote.startswith("https://") else ""
     return url.removesuffix(".git").rstrip("/")
 
@@ -56,7 +57,7 @@ def build_date() -> str:
     """The date a page is built, as YYYY-MM-DD (UTC): the date of the commit it is built from,
     so two builds of one checkout write the same bytes (the Makefile pins SOURCE_DATE_EPOCH to a
     fixed moment for the images' metadata, so it cannot serve here); today outside git."""
-    committed = _git("show", "-s", "--format=%cI", "HEAD")
+    committed = git_output("show", "-s", "--format=%cI", "HEAD")
     if committed:
         return dt.datetime.fromisoformat(committed).astimezone(dt.UTC).date().isoformat()
     return dt.datetime.now(dt.UTC).date().isoformat()

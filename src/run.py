@@ -44,7 +44,7 @@ from src.helpers import (
     repo_path,
     write_text_atomic,
 )
-from src.markup import add_contents, linkify
+from src.markup import add_contents, add_heading_ids, linkify
 from src.pipeline import (
     BUILD,
     TEMPLATES,
@@ -244,7 +244,7 @@ def export_html(
             },
         }
         body, _ = exporter.from_notebook_node(nb, resources=resources)
-        write_text_atomic(target, add_contents(linkify(body)))
+        write_text_atomic(target, add_contents(add_heading_ids(linkify(body))))
 
 
 def save_notebook(nb, path: Path) -> None:

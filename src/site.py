@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pandera.pandas as pa
 
 from src import border_figures, context, dag
 from src.canada_figures import CANADA_BOUND, US_BOUND
-from src.credits import build_date, page_credits, project_version
+from src.credits import build_date, git_output, page_credits, project_version
 from src.datapackage import build_package, dictionary
 from src.datasets import PACKAGE_NAME, publish_datasets
 from src.freshness import freshness
@@ -339,15 +338,6 @@ def pipeline_picture() -> dict | None:
 # ---------------------------------------------------------------- the index page
 
 
-def _git(*args: str) -> str:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
 def build_facts() -> dict:
     """Git commit, its date (not the wall clock, so rebuilds match) and the raw-data checksums."""
     summary_path = PROCESSED_DIR / "cleaning_summary.json"
@@ -359,8 +349,8 @@ def build_facts() -> dict:
     manifest = RAW_DIR / MANIFEST_NAME
     return {
         "version": project_version(),
-        "commit": _git("rev-parse", "--short=12", "HEAD") or "not a git checkout",
-        "commit_date": _git("show", "-s", "--format=%cI", "HEAD") or "unknown",
+        "commit": git_output("rev-parse", "--short=12", "HEAD") or "not a git checkout",
+        "commit_date": git_output("show", "-s", "--format=%cI", "HEAD") or "unknown",
         "foia_file": summary.source_file if summary else "not built",
         "foia_sha256": summary.source_sha256 if summary else "",
         "is_standin": summary.is_standin if summary else True,

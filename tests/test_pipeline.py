@@ -278,16 +278,16 @@ def test_src_modules_import_each_other_without_a_cycle():
 
 def test_most_modules_rerun_only_the_reports_that_use_them():
     """A change to a module re-runs the reports whose code imports it; only the shared
-    foundations (paths and writing, statuses, labels and country names, the page helpers) re-run
-    every report. Display code does not import the claims ledger, the charts or the cleaner."""
+    foundations (paths and writing, statuses, labels and country names, the page helpers and
+    the citation every chart carries) re-run every report. Display code does not import the claims ledger, the charts or the cleaner."""
     reports = pipeline.load_config()
     users: dict[str, set[str]] = {}
     for report in reports:
         for path in deps.code_dependencies(report.notebook):
             users.setdefault(path, set()).add(report.name)
     everywhere = sorted(p for p, names in users.items() if len(names) == len(reports))
-    assert everywhere == ["src/__init__.py", "src/datasets.py", "src/helpers.py", "src/page.py",
-                          "src/parsers.py", "src/status.py", "src/summary.py"]  # fmt: skip
+    assert everywhere == ["src/__init__.py", "src/credits.py", "src/datasets.py", "src/helpers.py",
+                          "src/page.py", "src/parsers.py", "src/status.py", "src/summary.py"]  # fmt: skip
     assert users["src/claims.py"] == {"claims"}
     assert users["src/clean.py"] == {"clean_foia"}
     assert users["src/figures.py"] == {"figures_calendar", "figures_fiscal"}

@@ -100,7 +100,7 @@ def test_page_credits_come_from_the_citation_file(monkeypatch):
     assert linked["repository_url"] == "https://example.org/stca"
     assert linked["problem_url"] == "https://example.org/stca/issues/new?template=data-problem.yml"
     monkeypatch.setattr(credits, "citation", lambda: cff)
-    monkeypatch.setattr(credits, "_git", lambda *args: "")
+    monkeypatch.setattr(credits, "git_output", lambda *args: "")
     assert credits.page_credits("x")["problem_url"] == ""
 
 
