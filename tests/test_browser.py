@@ -392,12 +392,23 @@ def _rendition(src: str) -> dict:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("name", ["index", *REPORTS])
-def test_smallest_chart_text_is_readable_at_the_size_shown(site, visit, name, width):
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_chart_text_is_readable_and_a_phone_downloads_little(site, visit, name, width):
     """From the rendition the page serves at this width and the width it is drawn at: the
-    smallest text of every chart, in CSS pixels."""
+    smallest text of every chart, in CSS pixels. On a phone, the page (HTML, its styles and the
+    images it shows) transfers at most 300 KB (100 KB for the landing page), every file from
+    reports/."""
     v = visit(site / f"{name}.html", width=width)
     v.settle()
+    if width == 390:
+        files = {Path(unquote(urlparse(u).path)) for u in v.requested}
+        outside = [str(f) for f in files if site not in f.parents]
+        assert outside == [], f"{name} reads files outside reports/: {outside}"
+        total = sum(f.stat().st_size for f in files)
+        budget = 100_000 if name == "index" else 300_000
+        assert total <= budget, (
+            f"{name}: {total:,} bytes on a phone ({sorted(f.name for f in files)})"
+        )
     images = v.page.evaluate(CHART_IMAGES)
     if name in ("index", "figures_calendar", "canada_context", "both_directions"):
         assert images, f"{name} shows no charts"
@@ -415,19 +426,6 @@ def test_smallest_chart_text_is_readable_at_the_size_shown(site, visit, name, wi
                 .map(a => a.getAttribute('href')).find(h => h.endsWith('-narrow.png')) || null)""",
         )
         assert None not in links, f"{name}: a chart without its phone-size link"
-
-
-@pytest.mark.parametrize("name", PUBLISHED)
-def test_a_page_transfers_little_on_a_phone_and_stays_in_reports(site, visit, name):
-    """HTML, its styles and the images it shows at 390 px: at most 300 KB (100 KB for the
-    landing page), every file from reports/."""
-    v = visit(site / f"{name}.html", width=390)
-    v.settle()
-    files = {Path(unquote(urlparse(u).path)) for u in v.requested}
-    assert all(site in f.parents for f in files), [str(f) for f in files if site not in f.parents]
-    total = sum(f.stat().st_size for f in files)
-    budget = 100_000 if name == "index" else 300_000
-    assert total <= budget, f"{name}: {total:,} bytes on a phone ({sorted(f.name for f in files)})"
 
 
 def test_each_verdict_is_seen_on_a_phone_without_scrolling_sideways(site, visit):

@@ -6,7 +6,7 @@ order per sheet, sheets per fiscal year, xlsx or CSV in several encodings), and 
 cleaner either returns exactly those people, with every cell accounted for, or stops with an
 error that names the file.
 
-`make test` runs MESS_EXAMPLES examples (default 200, about 40 s). A longer run:
+`make test` runs MESS_EXAMPLES examples (default 150, about 30 s). A longer run:
     MESS_EXAMPLES=2000 .venv/bin/python -m pytest tests/test_mess_grammar.py
 Seeds of any failure found are kept as regression cases with @example below.
 """
@@ -26,7 +26,7 @@ from src.clean import clean_foia
 from src.helpers import CleaningError
 from src.parsers import fiscal_year
 
-EXAMPLES = int(os.environ.get("MESS_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("MESS_EXAMPLES", "150"))
 PERIOD_END = "2017-03-31"
 COUNTRIES = ["Mexico", "India", "Haiti", "Ukraine", "Cuba", "Colombia", "Sri Lanka"]
 EXCEPTIONS = {
