@@ -327,8 +327,7 @@ def figure_html(
         image = (
             f'<picture><source media="(max-width: 700px)" srcset="{escape(href(phone))}" '
             f'width="{phone_w}" height="{phone_h}">'
-            f'<img src="{png}" alt="{alt_attr}" width="{wide_w}" height="{wide_h}" '
-            'decoding="async"></picture>'
+            f'<img src="{png}" alt="{alt_attr}" width="{wide_w}" height="{wide_h}"></picture>'
         )
     else:
         data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
