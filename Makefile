@@ -128,6 +128,7 @@ $(LAB_CONFIG): $(STAMP)
 
 lab: $(STAMP) $(LAB_CONFIG)
 	STCA_ROOT="$(CURDIR)" STCA_LAB_EDIT=$(if $(filter 1,$(EDIT)),1,0) STCA_LAB_TERMINALS=$(if $(filter 1,$(TERMINALS)),1,0) \
+	  STCA_PUBLISHED_UNCHANGED=1 \
 	  $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 

@@ -32,6 +32,7 @@ from src.helpers import (
     CleaningError,
     ManifestError,
     check_input_file,
+    check_published_unchanged,
     check_writable,
     data_status,
     find_manifest_dir,
@@ -1479,6 +1480,9 @@ def write_outputs(
         }
         text = json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n"
         temps["summary"].write_text(text, encoding="utf-8", newline="\n")
+        # in JupyterLab only the same bytes may be written here: then nothing is (see helpers)
+        if all([check_published_unchanged(targets[k], tmp) for k, tmp in temps.items()]):
+            return targets
         for tmp in temps.values():
             os.chmod(tmp, 0o644)
         targets["summary"].unlink(missing_ok=True)

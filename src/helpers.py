@@ -99,6 +99,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        if check_published_unchanged(target, tmp_path):
+            return  # the same bytes: the published file is left as it is, time included
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
     finally:
@@ -396,6 +398,9 @@ PROVENANCE_PAGE = "provenance.html"  # rendered into reports/ so the site stands
 # notebook's, so the same link works in the published HTML and in the open notebook.
 LINKS_FROM_ENV = "STCA_LINKS_FROM"  # the folder a page is written to: links are relative to it
 PROTECTED_ENV = "STCA_PROTECTED"  # folders an ad hoc run may not write into (os.pathsep-separated)
+# Set by `make lab` for its kernels: a notebook may rewrite a published file (reports/,
+# data/processed/) only with the bytes it already has, so exploring can never change the site.
+PUBLISHED_UNCHANGED_ENV = "STCA_PUBLISHED_UNCHANGED"
 
 
 def links_base() -> Path:
@@ -416,6 +421,27 @@ def link_href(target: str | os.PathLike) -> str:
     """An href for `target` (a path in the repository, absolute or root-relative), relative to the
     folder the page is written to (see links_base)."""
     return os.path.relpath(repo_path(target).resolve(), links_base().resolve()).replace(os.sep, "/")
+
+
+def check_published_unchanged(target: Path, new: Path) -> bool:
+    """In a JupyterLab kernel (PUBLISHED_UNCHANGED_ENV set), PermissionError with directions
+    when writing `new` onto `target` would add or change a file in reports/ or data/processed/:
+    re-running a pipeline notebook as the pipeline runs it gives the same bytes (True: the
+    caller leaves the file untouched); other parameters would put an experiment on the
+    published site, which only `make reports` writes. False: write as usual."""
+    if os.environ.get(PUBLISHED_UNCHANGED_ENV) != "1":
+        return False
+    full = Path(target).resolve()
+    if not any(full.is_relative_to(d.resolve()) for d in (REPORTS_DIR, PROCESSED_DIR)):
+        return False
+    if full.exists() and full.read_bytes() == Path(new).read_bytes():
+        return True
+    raise PermissionError(
+        f"{relative_to_root(full)}: this would {'change' if full.exists() else 'add'} a published "
+        "file, which only `make reports` writes. To explore with other parameters, point the "
+        "output parameters (figures_dir, processed_dir, ...) under build/adhoc/, or run "
+        "`make scratch NB=<report>` or `make run NB=<report> PARAMS=<file.yml>`."
+    )
 
 
 def check_writable(target: str | os.PathLike) -> None:

@@ -37,6 +37,7 @@ from src.helpers import (
     LINKS_FROM_ENV,
     PROCESSED_DIR,
     PROTECTED_ENV,
+    PUBLISHED_UNCHANGED_ENV,
     REPORTS_DIR,
     ROOT,
     atomic_path,
@@ -156,6 +157,7 @@ def kernel_env(links_from: Path, protected: list[Path] = ()) -> dict:
         env[PROTECTED_ENV] = os.pathsep.join(str(p) for p in protected)
     else:
         env.pop(PROTECTED_ENV, None)
+    env.pop(PUBLISHED_UNCHANGED_ENV, None)  # JupyterLab's guard: the runner is the writer
     return env
 
 

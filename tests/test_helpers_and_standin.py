@@ -99,3 +99,30 @@ def test_standin_people_match_the_pinned_counts():
     assert len(people) == 466
     assert sum(p["citizenship"].strip().lower() == "canada" for p in people) == 55
     assert sum(p["expedited_removal"] is True for p in people) > 60
+
+
+def test_in_jupyterlab_a_published_file_is_only_rewritten_with_its_own_bytes(tmp_path, monkeypatch):
+    """With `make lab`'s guard on, a write into reports/ or data/processed/ passes only when it
+    leaves the bytes as they are; a change or a new file is refused naming the file and what to
+    do instead, and the old file stays; elsewhere, and without the guard, writes go through."""
+    from src import helpers
+
+    monkeypatch.setattr(helpers, "REPORTS_DIR", tmp_path / "reports")
+    monkeypatch.setattr(helpers, "PROCESSED_DIR", tmp_path / "processed")
+    monkeypatch.setattr(helpers, "ROOT", tmp_path)
+    published = tmp_path / "reports" / "figures" / "x.csv"
+    helpers.write_text_atomic(published, "a\n1\n")
+    monkeypatch.setenv(helpers.PUBLISHED_UNCHANGED_ENV, "1")
+    stamp = published.stat().st_mtime_ns
+    helpers.write_text_atomic(published, "a\n1\n")  # the pipeline's own bytes: left as it is
+    assert published.stat().st_mtime_ns == stamp
+    with pytest.raises(PermissionError, match=r"reports/figures/x.csv: this would change"):
+        helpers.write_text_atomic(published, "a\n2\n")
+    assert published.read_text() == "a\n1\n"
+    assert [p.name for p in published.parent.iterdir()] == ["x.csv"]  # no temporary file left
+    with pytest.raises(PermissionError, match="would add a published file.*make scratch"):
+        helpers.write_json_atomic(tmp_path / "processed" / "new.json", {})
+    helpers.write_text_atomic(tmp_path / "build" / "adhoc" / "x.csv", "a\n2\n")
+    monkeypatch.delenv(helpers.PUBLISHED_UNCHANGED_ENV)
+    helpers.write_text_atomic(published, "a\n2\n")
+    assert published.read_text() == "a\n2\n"

@@ -222,6 +222,7 @@ def test_notebooks_run_in_their_own_folder_as_in_jupyterlab(built_repo, tmp_path
     }
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     env["PYTHONPATH"] = str(repo)  # the copy's src, as the repository's own .pth would give
+    env["STCA_PUBLISHED_UNCHANGED"] = "1"  # as `make lab` sets it for its kernels
     notebooks = sorted({r.notebook for r in pipeline.load_config()})
 
     def execute(notebook: str) -> subprocess.CompletedProcess:
@@ -244,6 +245,22 @@ def test_notebooks_run_in_their_own_folder_as_in_jupyterlab(built_repo, tmp_path
     }
     # 03_figures ran once, with its defaults (the calendar report); the fiscal figures are untouched
     assert after == before
+    # with other parameters, the same notebook would put an experiment on the published site:
+    # refused at its first write, with directions, and nothing published changes
+    import nbformat
+
+    nb = nbformat.read(repo / "notebooks" / "03_figures.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace('year_basis = "calendar"', 'year_basis = "fiscal"')
+    assert 'year_basis = "fiscal"' in cell.source
+    nbformat.write(nb, repo / "notebooks" / "03_figures_fiscal_try.ipynb")
+    refused = execute("notebooks/03_figures_fiscal_try.ipynb")
+    assert refused.returncode != 0
+    assert "would change a published file" in refused.stderr and "build/adhoc/" in refused.stderr
+    assert {
+        **compute_manifest(repo / "data" / "processed"),
+        **{f"figures/{k}": v for k, v in compute_manifest(repo / "reports" / "figures").items()},
+    } == before
 
 
 # ---------------------------------------------------------------- an analyst's session, in a browser
