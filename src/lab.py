@@ -5,9 +5,10 @@ when served by `make lab`:
 
 - a save that changes no code (only outputs, execution counts or metadata, as Run All and
   autosave do) is accepted and writes nothing: the committed notebook stays clean;
-- a save that changes code or markdown is refused with a message saying where to keep the
-  experiment (File > Save Notebook As... into notebooks/scratch/, or `make scratch NB=...`) and
-  how to change a pipeline notebook on purpose (`make lab EDIT=1`);
+- a save that changes code or markdown (yours or autosave) raises no error: the pipeline file
+  stays as it is and your version is kept in notebooks/scratch/<name>-edited.ipynb (or .py),
+  rewritten at each save, where git does not look (the notebook's "Saving" note says so); to
+  change a pipeline notebook on purpose use `make lab EDIT=1`;
 - with `make lab EDIT=1` a save writes the notebook and its pair in their committed form (no
   outputs, stable cell ids, the project kernel), exactly as `python -m src.notebooks sync` would.
 
@@ -55,6 +56,13 @@ def pipeline_files(root: Path = ROOT) -> list[str]:
     return sorted({*notebooks, *(str(Path(nb).with_suffix(".py")) for nb in notebooks)})
 
 
+def edited_copy_path(path: str) -> str:
+    """Where an edit of a pipeline notebook (or its .py) made in JupyterLab is kept:
+    notebooks/scratch/<name>-edited.<ext>."""
+    source = Path(path)
+    return str(Path("notebooks") / "scratch" / f"{source.stem}-edited{source.suffix}")
+
+
 def _script(path: str) -> str:
     """The .py of a pipeline notebook (what to edit by hand), for a notebook or its .py."""
     return str(Path(path).with_suffix(".py"))
@@ -95,10 +103,15 @@ class PipelineContentsManager(AsyncLargeFileManager):
             raise web.HTTPError(403, SAVE_HELP.format(path=path, script=_script(path)))
         if self.edit_pipeline:
             return await self._save_committed_form(model, path)
-        if self._same_code(model, path):
-            # Nothing a reviewer would see changed: keep the file as it is and say it is saved.
-            return await self.get(path, content=False)
-        raise web.HTTPError(403, SAVE_HELP.format(path=path, script=_script(path)))
+        if not self._same_code(model, path):
+            # An edit: kept in scratch, never in the pipeline's file, and no error box (autosave
+            # would raise one every 20 seconds and take the keyboard).
+            kept = edited_copy_path(path)
+            Path(self._get_os_path(kept)).parent.mkdir(parents=True, exist_ok=True)
+            await super().save(model, kept)
+            self.log.info("%s: your edit is kept in %s, not in the pipeline's file", path, kept)
+        # Nothing a reviewer would see changed in the file: say it is saved, as it is.
+        return await self.get(path, content=False)
 
     def _same_code(self, model, path: str) -> bool:
         """True when the saved content has the same cells (type, source, tags) as the file."""
