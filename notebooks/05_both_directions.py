@@ -21,10 +21,11 @@
 # %% [markdown] tags=["analyst"]
 # **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,
 # explore; outputs are never stored in it, and a change to its code is not saved in this file:
-# each save keeps your version in `notebooks/scratch/05_both_directions-edited.ipynb` instead (git
-# ignores that folder; open it from there to go on). For a copy of your own, use File > Save
-# Notebook As... with `notebooks/scratch/<name>.ipynb`, or `make scratch NB=...`; to change the
-# pipeline on purpose, see "Working in JupyterLab" in README.md.
+# each save keeps your version in `notebooks/scratch/`, under this notebook's name with
+# `-edited` added (git ignores that folder; open it from there to go on). For a copy of your
+# own, use File > Save Notebook As... with `notebooks/scratch/<name>.ipynb`, or
+# `make scratch NB=...`; to change the pipeline on purpose, see "Working in JupyterLab" in
+# README.md.
 
 # %% tags=["parameters"]
 flows_path = "data/processed/border_flows.csv"

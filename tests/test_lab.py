@@ -290,10 +290,15 @@ def lab_repo(built_repo, tmp_path):
 def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab_repo, tmp_path):
     """`make lab` opens at notebooks/; start-here opens from the file browser on the project
     kernel and is not modified by opening; Run All gives no errors; the stand-in notice's link
-    and the download link reach their files; closing asks nothing (the read-mostly save writes
-    nothing); and afterwards git sees no change."""
+    and the download link reach their files; typing an edit through several autosaves raises no
+    error box, loses no key and keeps the edit in scratch; closing asks nothing (the read-mostly
+    save writes nothing to the pipeline's file); and afterwards git sees no change."""
     from playwright.sync_api import expect
 
+    # autosave every 2 s rather than the project's 20, so the typing below meets several
+    settings = tmp_path / "user-settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    (settings / "plugin.jupyterlab-settings").write_text('{"autosaveInterval": 2}')
     lab = start_lab(lab_repo, tmp_path)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -351,8 +356,29 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
             status = context.request.get(href).status
             assert status == 200, href
 
-        # autosave of a pipeline notebook whose code did not change writes nothing and leaves
-        # the document clean, so closing asks nothing
+        # an edit to a pipeline notebook, typed through several autosaves: no error box, every
+        # key reaches the cell, and the edit is kept in scratch, not in the pipeline's file
+        editor = page.locator(".jp-CodeCell .cm-content").first
+        editor.click()
+        page.keyboard.press("Control+End")
+        typed = "\n# trying other years: " + "first_year = 2010; " * 4
+        started = time.monotonic()
+        problems = ".jp-Dialog, .Toastify__toast--error"  # an error box, or an error notice
+        while time.monotonic() - started < 10:
+            page.keyboard.type(typed, delay=25)
+            assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
+            typed_so_far = editor.inner_text()
+        assert typed_so_far.count("first_year = 2010;") >= 8, "keys were lost"
+        kept = lab_repo / "notebooks" / "scratch" / "00_start_here-edited.ipynb"
+        deadline = time.monotonic() + 15
+        while not (kept.exists() and "trying other years" in kept.read_text()):
+            assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
+            assert time.monotonic() < deadline, "the edit was not kept in scratch"
+            page.wait_for_timeout(500)
+        assert page.locator(problems).count() == 0
+
+        # autosave of a pipeline notebook leaves the document clean (its file as committed,
+        # the edit in scratch), so closing asks nothing
         page.wait_for_function(
             "() => !document.querySelector('.lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current')"
             ".classList.contains('jp-mod-dirty')",
