@@ -118,6 +118,8 @@ def _field_from_pandera(name: str, column) -> dict:
     kind = ("integer" if "int" in dtype else "number" if "float" in dtype
             else "boolean" if "bool" in dtype else "string")  # fmt: skip
     field = {"name": name, "type": kind}
+    if kind == "boolean":  # pandas writes True/False; other tools write true/false
+        field["trueValues"], field["falseValues"] = ["true", "True"], ["false", "False"]
     constraints = {}
     if not column.nullable:
         constraints["required"] = True
@@ -185,7 +187,7 @@ def _described(fields: list[dict], dictionary: dict[str, str]) -> list[dict]:
     return fields
 
 
-def _cases_fields(path: Path) -> list[dict]:
+def _cases_fields() -> list[dict]:
     summary_path = PROCESSED_DIR / "cleaning_summary.json"
     period = json.loads(summary_path.read_text(encoding="utf-8"))["period"]
     schema = cases_schema(pd.Timestamp(period["start"]), pd.Timestamp(period["end"]))
@@ -194,12 +196,10 @@ def _cases_fields(path: Path) -> list[dict]:
         if field["name"] == "screening_date":
             field.update(type="date")  # ISO YYYY-MM-DD, Table Schema's default date format
             field.get("constraints", {}).pop("pattern", None)
-        if field["name"] == "expedited_removal":
-            field["trueValues"], field["falseValues"] = ["true", "True"], ["false", "False"]
     return fields
 
 
-def _flows_fields(path: Path) -> list[dict]:
+def _flows_fields() -> list[dict]:
     fields = [_field_from_pandera(n, c) for n, c in official.BORDER_FLOWS_SCHEMA.columns.items()]
     for field in fields:
         if field["name"] == "value":
@@ -207,12 +207,10 @@ def _flows_fields(path: Path) -> list[dict]:
                 official.FLOWS_DICTIONARY["value"] + ". Empty where IRCC suppresses a count: its "
                 "'--' means 0 to 5, not zero (see suppressed). Rounded as the rounding column says."
             )
-        if field["type"] == "boolean":
-            field["trueValues"], field["falseValues"] = ["True", "true"], ["False", "false"]
     return fields
 
 
-def _context_fields(path: Path) -> list[dict]:
+def _context_fields() -> list[dict]:
     fields = [_field_from_pandera(n, c) for n, c in context.CONTEXT_SCHEMA.columns.items()]
     for field in fields:
         if field["name"] == "value":
@@ -229,17 +227,17 @@ def _dataset_resource(path: Path, title: str, row: str) -> dict:
     """The resource of one downloadable dataset: schema, key, licences and sources."""
     stem = path.stem
     if stem == "stca_cases":
-        fields, key, dictionary = _cases_fields(path), PRIMARY_KEYS[stem], DATA_DICTIONARY
+        fields, key, dictionary = _cases_fields(), PRIMARY_KEYS[stem], DATA_DICTIONARY
         licences, sources = ["project"], ["foia"]
     elif stem == "border_flows":
-        fields, key = _flows_fields(path), PRIMARY_KEYS[stem]
+        fields, key = _flows_fields(), PRIMARY_KEYS[stem]
         dictionary, licences, sources = (
             official.FLOWS_DICTIONARY,
             ["us", "ircc"],
             ["dhs", "cbp", "ircc"],
         )
     elif path.parent == CONTEXT_DIR:
-        fields, key, dictionary = _context_fields(path), PRIMARY_KEYS["context"], {}
+        fields, key, dictionary = _context_fields(), PRIMARY_KEYS["context"], {}
         licences, sources = ["ircc", "news"], ["ircc"]
     else:
         fields = _inferred_fields(REPORTS_DIR / DATA_DIR_NAME / path.name)
