@@ -5,8 +5,6 @@
 import os
 from pathlib import Path
 
-from jupyter_core.paths import jupyter_runtime_dir
-
 c = get_config()  # noqa: F821 - provided by Jupyter when it loads this file
 
 # `make lab` names the checkout (a venv may be shared by copies of the repository); otherwise the
@@ -29,8 +27,9 @@ c.ServerApp.jpserver_extensions = {"jupyterlab_jupytext": False}
 # Kernels talk to the server over Unix sockets in the Jupyter runtime folder, not TCP ports on
 # loopback: nothing listens on the network, no port can be taken by another process, and
 # ipykernel has no "running over TCP without encryption" warning to print.
+# Each kernel's sockets are named after it (src/lab.py says why).
 c.KernelManager.transport = "ipc"
-c.KernelManager.ip = str(Path(jupyter_runtime_dir()) / "stca-kernel")
+c.AsyncMappingKernelManager.kernel_manager_class = "src.lab.ProjectKernelManager"
 
 # Only the project kernel is offered (the environment's generic python3 is what papermill uses).
 c.KernelSpecManager.allowed_kernelspecs = {"stca-foia"}

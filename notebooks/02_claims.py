@@ -25,8 +25,8 @@
 # explore; outputs are never stored in it, and a change to its code is not saved in this file:
 # each save keeps your version in `notebooks/scratch/`, under this notebook's name with
 # `-edited` added (git ignores that folder; open it from there to go on). For a copy of your
-# own, use File > Save Notebook As... with `notebooks/scratch/<name>.ipynb`, or
-# `make scratch NB=...`; to change the pipeline on purpose, see "Working in JupyterLab" in
+# own, use the toolbar's "Save a copy in scratch/" (File > Save Notebook As...) and name it
+# `scratch/<name>.ipynb`, or `make scratch NB=...`; to change the pipeline on purpose, see "Working in JupyterLab" in
 # README.md.
 
 # %% tags=["parameters"]

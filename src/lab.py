@@ -12,7 +12,12 @@ when served by `make lab`:
 - with `make lab EDIT=1` a save writes the notebook and its pair in their committed form (no
   outputs, stable cell ids, the project kernel), exactly as `python -m src.notebooks sync` would.
 
-Everything else (scratch notebooks, new files) is saved as usual.
+Exploration lands in scratch: Duplicate (or a copy pasted) in notebooks/ (the pipeline's folder)
+is created in notebooks/scratch/, and Save As accepts `scratch/<name>.ipynb` (there is no scratch/
+at the root: it means notebooks/scratch/) as well as `notebooks/scratch/<name>.ipynb`. The
+launcher's new notebooks stay in the folder asked for (JupyterLab opens the asked folder joined
+with the new name, so they cannot be moved here): git ignores `notebooks/Untitled*` and lint
+looks only at the pipeline's notebooks. Everything else is saved as usual.
 
   python -m src.lab scratch NAME   copy a pipeline notebook into notebooks/scratch/ to play with
 """
@@ -23,7 +28,9 @@ import json
 import sys
 from pathlib import Path
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 from tornado import web
 from traitlets import Bool, List, Unicode, default
 
@@ -41,10 +48,13 @@ from src.notebooks import (
 from src.pipeline import load_config
 
 SCRATCH_DIR = ROOT / "notebooks" / "scratch"
+PIPELINE_FOLDER = "notebooks"
+SCRATCH_FOLDER = "notebooks/scratch"
 SAVE_HELP = (
     "{path} is a pipeline notebook: changes to its code are not saved here, so an experiment "
     "never edits the pipeline. To keep your version, use File > Save Notebook As... and name it "
-    "notebooks/scratch/<name>.ipynb (git ignores that folder). To change the pipeline on purpose, "
+    "scratch/<name>.ipynb (that is notebooks/scratch/, which git ignores). To change the pipeline "
+    "on purpose, "
     "restart JupyterLab with `make lab EDIT=1` and save again, or edit {script} in an editor and "
     "run `python -m src.notebooks sync`. Running cells is never a problem: outputs are not kept."
 )
@@ -83,10 +93,36 @@ class PipelineContentsManager(AsyncLargeFileManager):
     def is_protected(self, path: str) -> bool:
         return path.strip("/") in set(self.protected)
 
+    def scratch_alias(self, path: str) -> str:
+        """`scratch/...` means notebooks/scratch/... when the root has no scratch/ of its own
+        (the name the docs give for Save As); any other path is returned as it is."""
+        path = path.strip("/")
+        if path.startswith("scratch/") and not Path(self._get_os_path("scratch")).exists():
+            return f"{PIPELINE_FOLDER}/{path}"
+        return path
+
+    def _exploration_folder(self, folder: str | None) -> str | None:
+        """Where a file duplicated into `folder` goes: notebooks/scratch/ instead
+        of notebooks/ (the pipeline's folder, which git and lint watch), created when needed."""
+        if folder is None or folder.strip("/") != PIPELINE_FOLDER:
+            return folder
+        Path(self._get_os_path(SCRATCH_FOLDER)).mkdir(parents=True, exist_ok=True)
+        return SCRATCH_FOLDER
+
+    async def copy(self, from_path, to_path=None):
+        """Duplicate (or a copy pasted) into notebooks/ lands in notebooks/scratch/."""
+        source = from_path.strip("/")
+        if not await ensure_async(self.dir_exists(source)):  # a folder is copied where asked
+            if to_path is None:  # the source's folder, as Jupyter would choose
+                to_path = source.rpartition("/")[0]
+            to_path = self._exploration_folder(to_path)
+        return await super().copy(from_path, to_path)
+
     async def get(self, path, content=True, type=None, format=None, **kwargs):
         """The file as stored; a notebook whose language_info holds only major.minor (as
         committed) is served with the full version the project kernel reports, so JupyterLab
         finds nothing to update when the kernel starts and the notebook opens unmodified."""
+        path = self.scratch_alias(path)
         model = await super().get(path, content=content, type=type, format=format, **kwargs)
         if content and model.get("type") == "notebook" and model.get("content"):
             info = model["content"].get("metadata", {}).get("language_info") or {}
@@ -96,7 +132,9 @@ class PipelineContentsManager(AsyncLargeFileManager):
         return model
 
     async def save(self, model, path=""):
-        path = path.strip("/")
+        path = self.scratch_alias(path)
+        if path.startswith(f"{SCRATCH_FOLDER}/"):  # scratch/ is git-ignored: it may be gone
+            Path(self._get_os_path(SCRATCH_FOLDER)).mkdir(parents=True, exist_ok=True)
         if not self.is_protected(path):
             return await super().save(model, path)
         if model.get("chunk") is not None or model.get("type") not in ("notebook", "file"):
@@ -141,6 +179,21 @@ class PipelineContentsManager(AsyncLargeFileManager):
         if not self.edit_pipeline and self.is_protected(path):
             raise web.HTTPError(403, f"{path} is a pipeline notebook: deleting it needs EDIT=1")
         return await super().delete_file(path)
+
+
+class ProjectKernelManager(ServerKernelManager):
+    """A kernel on Unix sockets of its own: <runtime>/stca-<first 8 hex of its id>-<n>.
+
+    With one shared prefix a kernel started right after another stopped (the launcher's new
+    notebook does that) took the same socket files while the server still held the old
+    kernel's connection, and the notebook never connected ("Invalid Signature"). Short, because
+    a Unix socket's path must fit in 107 bytes and the runtime folder may be deep."""
+
+    def _ip_default(self) -> str:
+        if self.transport != "ipc" or not self.connection_file:
+            return super()._ip_default()
+        connection = Path(self.connection_file)
+        return str(connection.parent / f"stca-{connection.stem.removeprefix('kernel-')[:8]}")
 
 
 def _literal(value) -> str:

@@ -292,7 +292,10 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
     kernel and is not modified by opening; Run All gives no errors; the stand-in notice's link
     and the download link reach their files; typing an edit through several autosaves raises no
     error box, loses no key and keeps the edit in scratch; closing asks nothing (the read-mostly
-    save writes nothing to the pipeline's file); and afterwards git sees no change."""
+    save writes nothing to the pipeline's file); the toolbar's "Save a copy in scratch/" with the
+    name the docs give opens the copy from notebooks/scratch/; Duplicate lands there too; a
+    launcher notebook with real exploratory code runs and saves; and afterwards git sees no
+    change and `make lint` passes."""
     from playwright.sync_api import expect
 
     # autosave every 2 s rather than the project's 20, so the typing below meets several
@@ -387,8 +390,60 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         tab.locator(".lm-TabBar-tabCloseIcon").click()
         page.wait_for_timeout(1500)
         assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
+
+        # a copy of your own, from the toolbar's "Save a copy in scratch/" (Save As) with the
+        # name the docs give: the copy opens in the tab, in notebooks/scratch/
+        page.locator(".jp-DirListing-item", has_text="00_start_here.ipynb").dblclick()
+        expect(tab).to_contain_text("00_start_here.ipynb", timeout=30_000)
+        page.locator(".jp-NotebookPanel-toolbar:visible").get_by_text(
+            "Save a copy in scratch/", exact=True
+        ).click()
+        page.locator(".jp-Dialog input").fill("scratch/my-years.ipynb")
+        page.locator(".jp-Dialog").get_by_role("button", name="Save", exact=True).click()
+        expect(tab).to_contain_text("my-years.ipynb", timeout=30_000)
+        copy = lab_repo / "notebooks" / "scratch" / "my-years.ipynb"
+        assert copy.is_file() and not (lab_repo / "scratch").exists()
+        assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
+
+        # Duplicate in notebooks/ lands in notebooks/scratch/
+        page.locator(".jp-DirListing-item", has_text="01_clean_foia.ipynb").click(button="right")
+        page.locator(".lm-Menu-item", has_text="Duplicate").first.click()
+        duplicate = lab_repo / "notebooks" / "scratch" / "01_clean_foia.ipynb"
+        deadline = time.monotonic() + 15
+        while not duplicate.exists():
+            assert time.monotonic() < deadline, "Duplicate did not land in notebooks/scratch/"
+            page.wait_for_timeout(300)
+
+        # a launcher notebook with real exploratory code runs, saves, and (below) leaves lint
+        # and git as they were
+        page.locator(".jp-FileBrowser-toolbar [data-command='launcher:create']").first.click()
+        page.locator(".jp-LauncherCard[data-category='Notebook']:visible").first.click()
+        expect(tab).to_contain_text("Untitled", timeout=30_000)
+        page.locator(".jp-NotebookPanel:visible .jp-CodeCell .cm-content").first.click()
+        page.keyboard.type(
+            "import pandas as pd, numpy as np\nfrom src import helpers\n"
+            "cases = pd.read_csv(helpers.repo_path('data/processed/stca_cases.csv'))\n"
+            "cases.groupby('citizenship').size().sort_values(ascending=False).head(3)"
+        )
+        page.keyboard.press("Shift+Enter")
+        output = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output").first
+        expect(output).to_contain_text("citizenship", timeout=90_000)
+        assert page.locator(".jp-NotebookPanel:visible [data-mime-type*='stderr']").count() == 0
+        page.keyboard.press("Control+s")
+        page.locator(".jp-Dialog").get_by_role("button", name="Rename and Save").click()
+        untitled = lab_repo / "notebooks" / "Untitled.ipynb"
+        deadline = time.monotonic() + 15
+        while not (untitled.exists() and "groupby" in untitled.read_text()):
+            assert time.monotonic() < deadline, "the launcher's notebook was not saved"
+            page.wait_for_timeout(300)
+        assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
         assert errors == []
     finally:
         context.close()
         stop_lab(lab)
     assert _git(lab_repo, "status", "--porcelain", "--untracked-files=all") == ""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env.pop("PYTHONPATH", None)
+    lint = subprocess.run(["make", "lint", f"VENV={VENV}"], cwd=lab_repo, env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert lint.returncode == 0, lint.stdout[-3000:] + lint.stderr[-3000:]

@@ -32,11 +32,14 @@ def _manager(repo: Path, edit: bool = False):
     return lab.PipelineContentsManager(root_dir=str(repo), edit_pipeline=edit)
 
 
+_WORKER = ThreadPoolExecutor(1)
+
+
 def _run(coro):
-    """Run a coroutine on its own loop, in its own thread (Playwright's sync API keeps a loop
-    running in the main thread for the rest of the session once a browser test has run)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+    """Run a coroutine on its own loop, in one worker thread (Playwright's sync API keeps a loop
+    running in the main thread for the rest of the session once a browser test has run; the
+    notebook signature database may only be used from the thread that opened it)."""
+    return _WORKER.submit(asyncio.run, coro).result()
 
 
 def _model(manager, path):
@@ -113,6 +116,69 @@ def test_other_notebooks_save_as_usual(repo):
     _run(manager.save(model, "notebooks/scratch/mine.ipynb"))
     saved = nbformat.read(repo / "notebooks/scratch/mine.ipynb", as_version=4)
     assert saved.cells[-1].source == "x = 1"
+
+
+def _listing(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def test_duplicated_notebooks_in_notebooks_land_in_scratch(repo):
+    """Duplicate (and a copy pasted into notebooks/) asks for notebooks/, the pipeline's folder:
+    the copy is created in notebooks/scratch/, which git and lint ignore, and the reply names it
+    there (JupyterLab lists and opens that path); it never overwrites. Folders, and copies into
+    other folders, go where asked."""
+    manager = _manager(repo)
+    before = _listing(repo / "notebooks")
+    made = [
+        _run(manager.copy("notebooks/00_start_here.ipynb", "notebooks")),  # Duplicate
+        _run(manager.copy("/notebooks/03_figures.py")),  # no destination: the source's folder
+        _run(manager.copy("notebooks/00_start_here.ipynb", "/notebooks/")),
+    ]
+    paths = [m["path"] for m in made]
+    assert paths == [
+        "notebooks/scratch/00_start_here.ipynb",
+        "notebooks/scratch/03_figures.py",
+        "notebooks/scratch/00_start_here-Copy1.ipynb",
+    ]
+    assert all((repo / p).is_file() for p in paths)
+    assert _listing(repo / "notebooks") - before <= {"scratch"}  # nothing new beside the pipeline
+
+    (repo / "elsewhere").mkdir()
+    inside = _run(manager.copy("notebooks/00_start_here.ipynb", "elsewhere"))
+    assert inside["path"] == "elsewhere/00_start_here.ipynb"
+    folder = _run(manager.new_untitled(path="notebooks", type="directory"))
+    assert _run(manager.copy(folder["path"], "notebooks"))["path"].count("/") == 1
+
+
+@pytest.mark.parametrize("name", ["scratch/my-years.ipynb", "notebooks/scratch/my-years.ipynb"])
+def test_save_as_takes_either_name_the_docs_give(repo, name):
+    """Save As with `scratch/<name>.ipynb` (no scratch/ at the root: it means notebooks/scratch/)
+    or the full name writes the copy into notebooks/scratch/, and the reply names where it is
+    (JupyterLab opens the copy at that path). The pipeline's notebook is unchanged."""
+    manager = _manager(repo)
+    original = repo / "notebooks/00_start_here.ipynb"
+    before = original.read_bytes()
+    model = _model(manager, "notebooks/00_start_here.ipynb")
+    model["content"]["cells"].append(nbformat.v4.new_code_cell("first_year = 2010"))
+    with pytest.raises(web.HTTPError) as missing:  # Save As first checks the name is free
+        _run(manager.get(name, content=False))
+    assert missing.value.status_code == 404
+    saved = _run(manager.save(model, name))
+    assert saved["path"] == "notebooks/scratch/my-years.ipynb"
+    copy = nbformat.read(repo / "notebooks/scratch/my-years.ipynb", as_version=4)
+    assert copy.cells[-1].source == "first_year = 2010"
+    assert _run(manager.get(name, content=False))["path"] == "notebooks/scratch/my-years.ipynb"
+    assert original.read_bytes() == before
+    assert not (repo / "scratch").exists()
+
+
+def test_a_scratch_folder_at_the_root_is_its_own(repo):
+    """Where the root has a scratch/ folder, `scratch/...` means that folder."""
+    (repo / "scratch").mkdir()
+    manager = _manager(repo)
+    model = _model(manager, "notebooks/00_start_here.ipynb")
+    assert _run(manager.save(model, "scratch/mine.ipynb"))["path"] == "scratch/mine.ipynb"
+    assert (repo / "scratch" / "mine.ipynb").is_file()
 
 
 def test_edit_mode_writes_the_pair_in_committed_form(repo):
