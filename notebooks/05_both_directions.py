@@ -20,12 +20,14 @@
 
 # %% [markdown] tags=["analyst"]
 # **Saving.** In JupyterLab this pipeline notebook is read-mostly: run it, change parameters,
-# explore; outputs are never stored in it, and a change to its code is not saved in this file:
-# each save keeps your version in `notebooks/scratch/`, under this notebook's name with
-# `-edited` added (git ignores that folder; open it from there to go on). For a copy of your
-# own, use the toolbar's "Save a copy in scratch/" (File > Save Notebook As...) and name it
-# `scratch/<name>.ipynb`, or `make scratch NB=...`; to change the pipeline on purpose, see "Working in JupyterLab" in
-# README.md.
+# explore. Run with other parameters, the files it writes go to a folder of their own under
+# `build/adhoc/` (a note under the parameters cell says which), never to the published reports.
+# Outputs are never stored in this file, and a change to its code is not saved in it: each
+# save keeps your version in `notebooks/scratch/`, under this notebook's name with `-edited`
+# added (git ignores that folder; open it from there to go on). For a copy of your own, use the
+# toolbar's "Save a copy in scratch/" (File > Save Notebook As...) and name it
+# `scratch/<name>.ipynb`, or `make scratch NB=...`; to change the pipeline on purpose, see
+# "Working in JupyterLab" in README.md.
 
 # %% tags=["parameters"]
 flows_path = "data/processed/border_flows.csv"

@@ -182,12 +182,19 @@ class PipelineContentsManager(AsyncLargeFileManager):
 
 
 class ProjectKernelManager(ServerKernelManager):
-    """A kernel on Unix sockets of its own: <runtime>/stca-<first 8 hex of its id>-<n>.
+    """The project kernel as `make lab` starts it: with src.lab_kernel loaded, and on Unix
+    sockets of its own, <runtime>/stca-<first 8 hex of its id>-<n>.
 
     With one shared prefix a kernel started right after another stopped (the launcher's new
     notebook does that) took the same socket files while the server still held the old
     kernel's connection, and the notebook never connected ("Invalid Signature"). Short, because
     a Unix socket's path must fit in 107 bytes and the runtime folder may be deep."""
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        """The kernel's command, loading src.lab_kernel (one-off runs write under build/adhoc/)."""
+        from src.lab_kernel import KERNEL_ARGUMENT
+
+        return super().format_kernel_cmd([*(extra_arguments or []), KERNEL_ARGUMENT])
 
     def _ip_default(self) -> str:
         if self.transport != "ipc" or not self.connection_file:

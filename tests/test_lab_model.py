@@ -345,3 +345,100 @@ def test_the_methodology_link_says_what_to_run_when_the_page_is_not_built(monkey
     (tmp_path / "provenance.html").write_text("built")
     page.show_data_notice(standin)
     assert "make reports" not in shown[-1]
+
+
+# ------------------------------------------- one-off runs in JupyterLab's kernels (src/lab_kernel)
+
+
+def _report(name: str):
+    from src.pipeline import load_config
+
+    return next(r for r in load_config() if r.name == name)
+
+
+def _relocate(namespace: dict):
+    from src.lab_kernel import relocate_one_off
+    from src.pipeline import load_config
+
+    return relocate_one_off(
+        namespace, load_config(), lambda name: ROOT / "build/adhoc" / f"{name}-t"
+    )
+
+
+@pytest.mark.parametrize("name", ["figures_calendar", "figures_fiscal", "clean_foia", "claims"])
+def test_a_run_with_a_reports_own_parameters_moves_nothing(name):
+    namespace = {**_report(name).parameters, "unrelated": 1}
+    assert _relocate(namespace) is None
+    assert namespace == {**_report(name).parameters, "unrelated": 1}
+
+
+def test_a_run_with_other_parameters_writes_its_outputs_under_build_adhoc():
+    """03_figures with its calendar defaults but year_basis = "fiscal": its chart folder moves
+    under build/adhoc/<report>-<time>/ (same relative path), its input stays, the note says what
+    differs and where the files go, and the check after the next cell moves nothing more."""
+    calendar = _report("figures_calendar").parameters
+    namespace = {**calendar, "year_basis": "fiscal", "charts": None}
+    relocation = _relocate(namespace)
+    assert relocation is not None and relocation.report == "figures_calendar"
+    assert namespace["figures_dir"] == f"build/adhoc/figures_calendar-t/{calendar['figures_dir']}"
+    assert namespace["cases_path"] == calendar["cases_path"]  # an input: read as published
+    note = relocation.note()
+    assert "year_basis = 'fiscal'" in note and "build/adhoc/figures_calendar-t/" in note
+    assert "figures_dir" in note
+    assert _relocate(namespace) is None  # already moved
+
+
+def test_a_cleaning_run_with_other_parameters_writes_its_table_under_build_adhoc():
+    clean = _report("clean_foia").parameters
+    namespace = {**clean, "strict": not clean["strict"]}
+    relocation = _relocate(namespace)
+    assert namespace["processed_dir"] == f"build/adhoc/clean_foia-t/{clean['processed_dir']}"
+    assert namespace["raw_path"] == clean["raw_path"]
+    assert set(relocation.moved) == {"processed_dir"} and set(relocation.changed) == {"strict"}
+
+
+def test_an_output_pointed_at_another_published_folder_is_moved_too():
+    calendar = _report("figures_calendar").parameters
+    namespace = {**calendar, "figures_dir": "reports/figures/mine"}
+    relocation = _relocate(namespace)
+    assert namespace["figures_dir"] == "build/adhoc/figures_calendar-t/reports/figures/mine"
+    assert relocation.changed == {"figures_dir": "reports/figures/mine"}
+
+
+def test_outputs_already_outside_published_folders_are_left_where_they_are():
+    """A `make scratch` copy (outputs under build/adhoc/) or an analyst's own folder."""
+    calendar = _report("figures_calendar").parameters
+    namespace = {**calendar, "year_basis": "fiscal", "figures_dir": "build/adhoc/mine/figures"}
+    assert _relocate(namespace) is None
+    assert namespace["figures_dir"] == "build/adhoc/mine/figures"
+    assert _relocate({"year_basis": "fiscal"}) is None  # not a report's parameters
+
+
+def test_the_kernel_extension_acts_only_in_make_labs_kernels(tmp_path):
+    from src import lab_kernel
+
+    class Events:
+        def __init__(self):
+            self.hooks = []
+
+        def register(self, event, hook):
+            self.hooks.append((event, hook))
+
+    class Shell:
+        def __init__(self):
+            self.events, self.user_ns = Events(), {}
+
+    plain = Shell()
+    lab_kernel.load_ipython_extension(plain, env={})
+    assert plain.events.hooks == []
+    shell = Shell()
+    lab_kernel.load_ipython_extension(shell, env={"STCA_PUBLISHED_UNCHANGED": "1"})
+    [(event, hook)] = shell.events.hooks
+    assert event == "post_run_cell"
+    calendar = _report("figures_calendar").parameters
+    shell.user_ns.update({**calendar, "year_basis": "fiscal"})
+    hook(None)
+    assert shell.user_ns["figures_dir"].startswith("build/adhoc/figures_calendar-")
+    # the kernel command JupyterLab runs loads it
+    manager = lab.ProjectKernelManager(kernel_name="python3")
+    assert lab_kernel.KERNEL_ARGUMENT in manager.format_kernel_cmd()

@@ -1,0 +1,113 @@
+"""In `make lab`'s kernels, a notebook run with other parameters writes under build/adhoc/<run>/.
+
+An IPython extension (src.lab.ProjectKernelManager loads it into every kernel JupyterLab starts).
+After each cell it looks at the notebook's variables: when they hold a pipeline report's
+parameters (pipeline.yml) and differ from every report's, each output that still points into
+reports/ or data/processed/ is moved to build/adhoc/<report>-<UTC time>/ (same relative path,
+inputs untouched) and a note under the cell says so. With the pipeline's own values nothing is
+moved: the run rewrites the published files byte for byte, which src.helpers' guard allows.
+Anything that still tries to change a published file is refused by that guard, with directions.
+Outside `make lab` (STCA_PUBLISHED_UNCHANGED unset) the extension does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from src.helpers import (
+    PROCESSED_DIR,
+    PUBLISHED_UNCHANGED_ENV,
+    REPORTS_DIR,
+    relative_to_root,
+    repo_path,
+)
+from src.pipeline import Report, load_config
+
+# what ProjectKernelManager adds to the kernel's command line
+KERNEL_ARGUMENT = "--InteractiveShellApp.extensions=src.lab_kernel"
+
+
+@dataclass(frozen=True)
+class Relocation:
+    """A one-off run: the report it departs from, the parameters that differ from that report's,
+    and the outputs moved (name -> new root-relative path) into `folder`."""
+
+    report: str
+    changed: dict
+    moved: dict
+    folder: Path
+
+    def note(self) -> str:
+        changed = ", ".join(f"{k} = {v!r}" for k, v in sorted(self.changed.items()))
+        moved = ", ".join(sorted(self.moved))
+        return (
+            f"One-off run: these parameters differ from the published report {self.report!r} "
+            f"({changed}), so its files go to {relative_to_root(self.folder)}/ ({moved} moved "
+            "there), not to reports/ or data/processed/, which only `make reports` writes."
+        )
+
+
+def is_published(value) -> bool:
+    """True when `value` is a path string inside reports/ or data/processed/."""
+    if not isinstance(value, str) or not value:
+        return False
+    full = repo_path(value).resolve()
+    return any(full.is_relative_to(d.resolve()) for d in (REPORTS_DIR, PROCESSED_DIR))
+
+
+def relocate_one_off(
+    namespace: MutableMapping, reports: list[Report], folder_for: Callable[[str], Path]
+) -> Relocation | None:
+    """Move a one-off run's published outputs in `namespace` (a notebook's variables) under
+    `folder_for(report name)`, and say what was done; None when nothing needs moving (no report's
+    parameters are all defined, they equal a report's, or no output points into a published
+    folder). The report compared with is the one with the fewest differing values (pipeline order
+    breaks ties)."""
+    from src.run import output_parameters  # the runner, only when a report's names are defined
+
+    best = None
+    for report in reports:
+        if not set(report.parameters) <= namespace.keys():
+            continue
+        published = sorted(k for k in output_parameters(report) if is_published(namespace[k]))
+        changed = {k: namespace[k] for k, v in report.parameters.items() if namespace[k] != v}
+        if not changed:
+            return None  # the pipeline's own run: reproduces the published files
+        if published and (best is None or len(changed) < len(best[1])):
+            best = (report, changed, published)
+    if best is None:
+        return None
+    report, changed, published = best
+    folder = folder_for(report.name)
+    moved = {
+        k: relative_to_root(folder / relative_to_root(repo_path(namespace[k]))) for k in published
+    }
+    namespace.update(moved)
+    reasons = {k: v for k, v in changed.items() if k not in moved} or changed
+    return Relocation(report.name, reasons, moved, folder)
+
+
+def _after_cell(namespace: MutableMapping, config: Path) -> None:
+    from src.run import adhoc_folder  # build/adhoc/<name>-<UTC time>/, as `make run` names it
+
+    relocation = relocate_one_off(namespace, load_config(config), lambda n: adhoc_folder(n, None))
+    if relocation is not None:
+        print(relocation.note())
+
+
+def load_ipython_extension(ipython, env: Mapping[str, str] = os.environ) -> None:
+    """Register the after-cell check in a `make lab` kernel (nothing elsewhere)."""
+    if env.get(PUBLISHED_UNCHANGED_ENV) != "1":
+        return
+    config = repo_path("pipeline.yml")
+
+    def after_cell(result) -> None:
+        try:
+            _after_cell(ipython.user_ns, config)
+        except Exception as error:  # noqa: BLE001 - never break the analyst's cell; say why
+            print(f"(the one-off check did not run: {error}; published files stay protected)")
+
+    ipython.events.register("post_run_cell", after_cell)
