@@ -13,11 +13,13 @@ when served by `make lab`:
   outputs, stable cell ids, the project kernel), exactly as `python -m src.notebooks sync` would.
 
 Exploration lands in scratch: Duplicate (or a copy pasted) in notebooks/ (the pipeline's folder)
-is created in notebooks/scratch/, and Save As accepts `scratch/<name>.ipynb` (there is no scratch/
-at the root: it means notebooks/scratch/) as well as `notebooks/scratch/<name>.ipynb`. The
-launcher's new notebooks stay in the folder asked for (JupyterLab opens the asked folder joined
-with the new name, so they cannot be moved here): git ignores `notebooks/Untitled*` and lint
-looks only at the pipeline's notebooks. Everything else is saved as usual.
+is created in notebooks/scratch/; a file in notebooks/ given a name there (the launcher's
+Untitled.ipynb, at its first save) moves to notebooks/scratch/; and Save As accepts
+`scratch/<name>.ipynb` (there is no scratch/ at the root: it means notebooks/scratch/) as well as
+`notebooks/scratch/<name>.ipynb`. The launcher's new notebook itself starts in the folder asked
+for (JupyterLab opens the asked folder joined with the new name, so it cannot be made elsewhere):
+git ignores `notebooks/Untitled*` and lint looks only at the pipeline's notebooks. Everything
+else is saved as usual.
 
   python -m src.lab scratch NAME   copy a pipeline notebook into notebooks/scratch/ to play with
 """
@@ -35,6 +37,7 @@ from tornado import web
 from traitlets import Bool, List, Unicode, default
 
 from src.helpers import ROOT
+from src.lab_kernel import edited_copy_path
 from src.notebooks import (
     NOTEBOOKS,
     cells_signature,
@@ -66,13 +69,6 @@ def pipeline_files(root: Path = ROOT) -> list[str]:
     return sorted({*notebooks, *(str(Path(nb).with_suffix(".py")) for nb in notebooks)})
 
 
-def edited_copy_path(path: str) -> str:
-    """Where an edit of a pipeline notebook (or its .py) made in JupyterLab is kept:
-    notebooks/scratch/<name>-edited.<ext>."""
-    source = Path(path)
-    return str(Path("notebooks") / "scratch" / f"{source.stem}-edited{source.suffix}")
-
-
 def _script(path: str) -> str:
     """The .py of a pipeline notebook (what to edit by hand), for a notebook or its .py."""
     return str(Path(path).with_suffix(".py"))
@@ -102,7 +98,7 @@ class PipelineContentsManager(AsyncLargeFileManager):
         return path
 
     def _exploration_folder(self, folder: str | None) -> str | None:
-        """Where a file duplicated into `folder` goes: notebooks/scratch/ instead
+        """Where a file duplicated (or named) in `folder` goes: notebooks/scratch/ instead
         of notebooks/ (the pipeline's folder, which git and lint watch), created when needed."""
         if folder is None or folder.strip("/") != PIPELINE_FOLDER:
             return folder
@@ -110,9 +106,10 @@ class PipelineContentsManager(AsyncLargeFileManager):
         return SCRATCH_FOLDER
 
     async def copy(self, from_path, to_path=None):
-        """Duplicate (or a copy pasted) into notebooks/ lands in notebooks/scratch/."""
+        """Duplicate (or a copy pasted) into notebooks/ lands in notebooks/scratch/ (a folder is
+        copied where asked; with EDIT=1, a contributor's copy too)."""
         source = from_path.strip("/")
-        if not await ensure_async(self.dir_exists(source)):  # a folder is copied where asked
+        if not self.edit_pipeline and not await ensure_async(self.dir_exists(source)):
             if to_path is None:  # the source's folder, as Jupyter would choose
                 to_path = source.rpartition("/")[0]
             to_path = self._exploration_folder(to_path)
@@ -169,6 +166,23 @@ class PipelineContentsManager(AsyncLargeFileManager):
         write_pair(nb, Path(self._get_os_path(path)))
         self.emit(data={"action": "save", "path": path})
         return await self.get(path, content=False)
+
+    async def update(self, model, path):
+        """A rename (JupyterLab's PATCH). A file in notebooks/ given another name there (the
+        launcher's Untitled.ipynb, named at its first save) moves to notebooks/scratch/ under
+        that name; the reply names where it is, and JupyterLab's tab follows it."""
+        old, new = path.strip("/"), (model.get("path") or "").strip("/")
+        if (
+            new
+            and not self.edit_pipeline
+            and old.rpartition("/")[0] == new.rpartition("/")[0] == PIPELINE_FOLDER
+            and not self.is_protected(old)
+            and not self.is_protected(new)
+            and not await ensure_async(self.dir_exists(old))
+        ):
+            folder = self._exploration_folder(PIPELINE_FOLDER)
+            model = {**model, "path": f"{folder}/{new.rpartition('/')[2]}"}
+        return await super().update(model, path)
 
     async def rename_file(self, old_path, new_path):
         if not self.edit_pipeline and self.is_protected(old_path):

@@ -1,6 +1,10 @@
-"""In `make lab`'s kernels, a notebook run with other parameters writes under build/adhoc/<run>/.
+"""In `make lab`'s kernels: a notebook run with other parameters writes under
+build/adhoc/<run>/, and a pipeline notebook says once where an edit of it is kept.
 
 An IPython extension (src.lab.ProjectKernelManager loads it into every kernel JupyterLab starts).
+The first cell a pipeline notebook runs prints one line: an edit is kept in
+notebooks/scratch/<name>-edited.ipynb, never in the pipeline's file (not with EDIT=1, where
+saves do write it). Then, for every run:
 After each cell it looks at the notebook's variables: when they hold a pipeline report's
 parameters (pipeline.yml) and differ from every report's, each output that still points into
 reports/ or data/processed/ is moved to build/adhoc/<report>-<UTC time>/ (same relative path,
@@ -48,6 +52,28 @@ class Relocation:
             f"({changed}), so its files go to {relative_to_root(self.folder)}/ ({moved} moved "
             "there), not to reports/ or data/processed/, which only `make reports` writes."
         )
+
+
+def edited_copy_path(path: str) -> str:
+    """Where an edit of a pipeline notebook (or its .py) made in JupyterLab is kept:
+    notebooks/scratch/<name>-edited.<ext>."""
+    source = Path(path)
+    return str(Path("notebooks") / "scratch" / f"{source.stem}-edited{source.suffix}")
+
+
+def pipeline_notebook_note(session_path: str | None, reports: list[Report]) -> str | None:
+    """The line a pipeline notebook's kernel prints once (`session_path`: the notebook JupyterLab
+    started the kernel for), or None for any other notebook."""
+    if not session_path or not Path(session_path).resolve().is_relative_to(repo_path(".")):
+        return None
+    notebook = relative_to_root(Path(session_path).resolve())
+    if notebook not in {r.notebook for r in reports}:
+        return None
+    return (
+        f"{notebook} is one of the pipeline's notebooks: run and change what you like. An edit "
+        f"is kept in {edited_copy_path(notebook)} when JupyterLab saves, never in this file; for "
+        "a copy of your own, use 'Save a copy in scratch/' in the toolbar."
+    )
 
 
 def is_published(value) -> bool:
@@ -103,9 +129,15 @@ def load_ipython_extension(ipython, env: Mapping[str, str] = os.environ) -> None
     if env.get(PUBLISHED_UNCHANGED_ENV) != "1":
         return
     config = repo_path("pipeline.yml")
+    # said once per kernel; not with EDIT=1, where saves do write the pipeline's file
+    pending = {"note": env.get("STCA_LAB_EDIT") != "1"}
 
     def after_cell(result) -> None:
         try:
+            if pending.pop("note", False):
+                note = pipeline_notebook_note(env.get("JPY_SESSION_NAME"), load_config(config))
+                if note:
+                    print(note)
             _after_cell(ipython.user_ns, config)
         except Exception as error:  # noqa: BLE001 - never break the analyst's cell; say why
             print(f"(the one-off check did not run: {error}; published files stay protected)")

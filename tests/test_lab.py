@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -323,8 +324,8 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
     error box, loses no key and keeps the edit in scratch; closing asks nothing (the read-mostly
     save writes nothing to the pipeline's file); the toolbar's "Save a copy in scratch/" with the
     name the docs give opens the copy from notebooks/scratch/; Duplicate lands there too; a
-    launcher notebook with real exploratory code runs and saves; and afterwards git sees no
-    change and `make lint` passes."""
+    launcher notebook with real exploratory code runs, and named at its first save moves there
+    too; and afterwards git sees no change and `make lint` passes."""
     from playwright.sync_api import expect
 
     # autosave every 2 s rather than the project's 20, so the typing below meets several
@@ -377,6 +378,9 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
         assert stderr == [], stderr[:3]
         assert page.locator(".standin-notice").count() == 1
+        # the kernel says once, under the first cell run, where an edit of this notebook is kept
+        said = page.locator(".jp-OutputArea-output", has_text="00_start_here-edited.ipynb")
+        assert said.count() == 1
 
         # links in the notebook's output reach their files through JupyterLab
         hrefs = page.locator(".standin-notice a, .downloads a").evaluate_all(
@@ -424,9 +428,9 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         # name the docs give: the copy opens in the tab, in notebooks/scratch/
         page.locator(".jp-DirListing-item", has_text="00_start_here.ipynb").dblclick()
         expect(tab).to_contain_text("00_start_here.ipynb", timeout=30_000)
-        page.locator(".jp-NotebookPanel-toolbar:visible").get_by_text(
-            "Save a copy in scratch/", exact=True
-        ).click()
+        page.locator(
+            f"[id='{tab.get_attribute('data-id')}'] .jp-NotebookPanel-toolbar"
+        ).get_by_text("Save a copy in scratch/", exact=True).click()
         page.locator(".jp-Dialog input").fill("scratch/my-years.ipynb")
         page.locator(".jp-Dialog").get_by_role("button", name="Save", exact=True).click()
         expect(tab).to_contain_text("my-years.ipynb", timeout=30_000)
@@ -448,23 +452,39 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         page.locator(".jp-FileBrowser-toolbar [data-command='launcher:create']").first.click()
         page.locator(".jp-LauncherCard[data-category='Notebook']:visible").first.click()
         expect(tab).to_contain_text("Untitled", timeout=30_000)
-        page.locator(".jp-NotebookPanel:visible .jp-CodeCell .cm-content").first.click()
+        # the current tab's notebook (others stay in the page, hidden behind their tabs)
+        panel = page.locator(f"[id='{tab.get_attribute('data-id')}']")
+        cell = panel.locator(".jp-CodeCell .cm-content").first
+        cell.click()
         page.keyboard.type(
             "import pandas as pd, numpy as np\nfrom src import helpers\n"
             "cases = pd.read_csv(helpers.repo_path('data/processed/stca_cases.csv'))\n"
             "cases.groupby('citizenship').size().sort_values(ascending=False).head(3)"
         )
-        page.keyboard.press("Shift+Enter")
-        output = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output").first
-        expect(output).to_contain_text("citizenship", timeout=90_000)
-        assert page.locator(".jp-NotebookPanel:visible [data-mime-type*='stderr']").count() == 0
+        # JupyterLab drops a run asked for before the new notebook's kernel is attached (the
+        # cell keeps a blank prompt), so run in place until the cell is queued, as one would
+        prompt = panel.locator(".jp-CodeCell .jp-InputArea-prompt").first
+        for _ in range(5):
+            page.keyboard.press("Control+Enter")
+            try:
+                expect(prompt).to_have_text(re.compile(r"\[[\d*]+\]"), timeout=5_000)
+                break
+            except AssertionError:
+                cell.click()
+        output = panel.locator(".jp-OutputArea-output").first
+        output.wait_for(timeout=90_000)
+        assert "citizenship" in output.inner_text(), output.inner_text()[:2000]
+        # its first save asks for a name: named, it moves to notebooks/scratch/ and the tab follows
         page.keyboard.press("Control+s")
+        page.locator(".jp-Dialog input[type=text]").fill("my-exploration.ipynb")
         page.locator(".jp-Dialog").get_by_role("button", name="Rename and Save").click()
-        untitled = lab_repo / "notebooks" / "Untitled.ipynb"
+        expect(tab).to_contain_text("my-exploration.ipynb", timeout=30_000)
+        named = lab_repo / "notebooks" / "scratch" / "my-exploration.ipynb"
         deadline = time.monotonic() + 15
-        while not (untitled.exists() and "groupby" in untitled.read_text()):
-            assert time.monotonic() < deadline, "the launcher's notebook was not saved"
+        while not (named.exists() and "groupby" in named.read_text()):
+            assert time.monotonic() < deadline, "the launcher's notebook was not saved in scratch"
             page.wait_for_timeout(300)
+        assert not list((lab_repo / "notebooks").glob("*exploration*"))
         assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
         assert errors == []
     finally:

@@ -150,6 +150,29 @@ def test_duplicated_notebooks_in_notebooks_land_in_scratch(repo):
     assert _run(manager.copy(folder["path"], "notebooks"))["path"].count("/") == 1
 
 
+def test_a_launcher_notebook_named_at_its_first_save_moves_to_scratch(repo):
+    """The launcher makes notebooks/Untitled.ipynb (JupyterLab gives it no other place); naming it
+    (a rename, JupyterLab's PATCH) puts it in notebooks/scratch/ and the reply says where, so the
+    tab follows. Renames elsewhere, of folders, and with EDIT=1 stay where asked."""
+    manager = _manager(repo)
+    made = _run(manager.new_untitled(path="notebooks", type="notebook"))
+    assert made["path"] == "notebooks/Untitled.ipynb"  # where JupyterLab will look for it
+    named = _run(manager.update({"path": "notebooks/my-exploration.ipynb"}, made["path"]))
+    assert named["path"] == "notebooks/scratch/my-exploration.ipynb"
+    assert (repo / named["path"]).is_file() and not (repo / made["path"]).exists()
+    again = _run(manager.update({"path": "notebooks/scratch/tried.ipynb"}, named["path"]))
+    assert again["path"] == "notebooks/scratch/tried.ipynb"
+    folder = _run(manager.new_untitled(path="notebooks", type="directory"))
+    kept = _run(manager.update({"path": "notebooks/my-folder"}, folder["path"]))
+    assert kept["path"] == "notebooks/my-folder"
+    contributor = _manager(repo, edit=True)
+    draft = _run(contributor.new_untitled(path="notebooks", type="notebook"))
+    new = _run(contributor.update({"path": "notebooks/06_new_report.ipynb"}, draft["path"]))
+    assert new["path"] == "notebooks/06_new_report.ipynb"
+    copy = _run(contributor.copy("notebooks/00_start_here.ipynb", "notebooks"))
+    assert copy["path"] == "notebooks/00_start_here-Copy1.ipynb"
+
+
 @pytest.mark.parametrize("name", ["scratch/my-years.ipynb", "notebooks/scratch/my-years.ipynb"])
 def test_save_as_takes_either_name_the_docs_give(repo, name):
     """Save As with `scratch/<name>.ipynb` (no scratch/ at the root: it means notebooks/scratch/)
@@ -414,7 +437,7 @@ def test_outputs_already_outside_published_folders_are_left_where_they_are():
     assert _relocate({"year_basis": "fiscal"}) is None  # not a report's parameters
 
 
-def test_the_kernel_extension_acts_only_in_make_labs_kernels(tmp_path):
+def test_the_kernel_extension_acts_only_in_make_labs_kernels(capsys):
     from src import lab_kernel
 
     class Events:
@@ -432,13 +455,26 @@ def test_the_kernel_extension_acts_only_in_make_labs_kernels(tmp_path):
     lab_kernel.load_ipython_extension(plain, env={})
     assert plain.events.hooks == []
     shell = Shell()
-    lab_kernel.load_ipython_extension(shell, env={"STCA_PUBLISHED_UNCHANGED": "1"})
+    notebook = str(ROOT / "notebooks" / "03_figures.ipynb")  # as JupyterLab's session names it
+    env = {"STCA_PUBLISHED_UNCHANGED": "1", "JPY_SESSION_NAME": notebook}
+    lab_kernel.load_ipython_extension(shell, env=env)
     [(event, hook)] = shell.events.hooks
     assert event == "post_run_cell"
     calendar = _report("figures_calendar").parameters
     shell.user_ns.update({**calendar, "year_basis": "fiscal"})
     hook(None)
     assert shell.user_ns["figures_dir"].startswith("build/adhoc/figures_calendar-")
+    first = capsys.readouterr().out
+    # once per kernel: where an edit of this pipeline notebook is kept
+    assert "notebooks/scratch/03_figures-edited.ipynb" in first and "Save a copy" in first
+    hook(None)
+    assert "edited" not in capsys.readouterr().out
+    for other_env in ({**env, "STCA_LAB_EDIT": "1"},
+                      {**env, "JPY_SESSION_NAME": str(ROOT / "notebooks/scratch/mine.ipynb")}):  # fmt: skip
+        other = Shell()
+        lab_kernel.load_ipython_extension(other, env=other_env)
+        other.events.hooks[0][1](None)
+        assert "edited" not in capsys.readouterr().out
     # the kernel command JupyterLab runs loads it
     manager = lab.ProjectKernelManager(kernel_name="python3")
     assert lab_kernel.KERNEL_ARGUMENT in manager.format_kernel_cmd()
