@@ -156,7 +156,8 @@ def test_a_launcher_notebook_named_at_its_first_save_moves_to_scratch(repo):
     tab follows. Renames elsewhere, of folders, and with EDIT=1 stay where asked."""
     manager = _manager(repo)
     made = _run(manager.new_untitled(path="notebooks", type="notebook"))
-    assert made["path"] == "notebooks/Untitled.ipynb"  # where JupyterLab will look for it
+    # where JupyterLab will look for it: the folder asked for
+    assert made["path"].rpartition("/")[0] == "notebooks" and "Untitled" in made["path"]
     named = _run(manager.update({"path": "notebooks/my-exploration.ipynb"}, made["path"]))
     assert named["path"] == "notebooks/scratch/my-exploration.ipynb"
     assert (repo / named["path"]).is_file() and not (repo / made["path"]).exists()
