@@ -76,6 +76,15 @@ def pipeline_notebook_note(session_path: str | None, reports: list[Report]) -> s
     )
 
 
+def differs(value, expected) -> bool:
+    """True unless `value` equals the pipeline's `expected` value (anything that cannot be
+    compared, an array say, differs)."""
+    try:
+        return bool(value != expected)
+    except Exception:  # noqa: BLE001 - an ambiguous comparison is a difference
+        return True
+
+
 def is_published(value) -> bool:
     """True when `value` is a path string inside reports/ or data/processed/."""
     if not isinstance(value, str) or not value:
@@ -99,7 +108,9 @@ def relocate_one_off(
         if not set(report.parameters) <= namespace.keys():
             continue
         published = sorted(k for k in output_parameters(report) if is_published(namespace[k]))
-        changed = {k: namespace[k] for k, v in report.parameters.items() if namespace[k] != v}
+        changed = {
+            k: namespace[k] for k, v in report.parameters.items() if differs(namespace[k], v)
+        }
         if not changed:
             return None  # the pipeline's own run: reproduces the published files
         if published and (best is None or len(changed) < len(best[1])):
@@ -129,8 +140,8 @@ def load_ipython_extension(ipython, env: Mapping[str, str] = os.environ) -> None
     if env.get(PUBLISHED_UNCHANGED_ENV) != "1":
         return
     config = repo_path("pipeline.yml")
-    # said once per kernel; not with EDIT=1, where saves do write the pipeline's file
-    pending = {"note": env.get("STCA_LAB_EDIT") != "1"}
+    # each said once per kernel; the note not with EDIT=1, where saves do write the pipeline's file
+    pending = {"note": env.get("STCA_LAB_EDIT") != "1", "failure": True}
 
     def after_cell(result) -> None:
         try:
@@ -139,7 +150,8 @@ def load_ipython_extension(ipython, env: Mapping[str, str] = os.environ) -> None
                 if note:
                     print(note)
             _after_cell(ipython.user_ns, config)
-        except Exception as error:  # noqa: BLE001 - never break the analyst's cell; say why
-            print(f"(the one-off check did not run: {error}; published files stay protected)")
+        except Exception as error:  # noqa: BLE001 - never break the analyst's cell; say why, once
+            if pending.pop("failure", False):
+                print(f"(the one-off check did not run: {error}; published files stay protected)")
 
     ipython.events.register("post_run_cell", after_cell)

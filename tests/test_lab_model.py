@@ -470,6 +470,11 @@ def test_the_kernel_extension_acts_only_in_make_labs_kernels(capsys):
     assert "notebooks/scratch/03_figures-edited.ipynb" in first and "Save a copy" in first
     hook(None)
     assert "edited" not in capsys.readouterr().out
+    # a value that cannot be compared is a difference, not an error after every cell
+    shell.user_ns.update({**calendar, "first_year": __import__("numpy").array([2005, 2006])})
+    hook(None)
+    assert shell.user_ns["figures_dir"].startswith("build/adhoc/figures_calendar-")
+    assert "did not run" not in capsys.readouterr().out
     for other_env in ({**env, "STCA_LAB_EDIT": "1"},
                       {**env, "JPY_SESSION_NAME": str(ROOT / "notebooks/scratch/mine.ipynb")}):  # fmt: skip
         other = Shell()
@@ -479,3 +484,21 @@ def test_the_kernel_extension_acts_only_in_make_labs_kernels(capsys):
     # the kernel command JupyterLab runs loads it
     manager = lab.ProjectKernelManager(kernel_name="python3")
     assert lab_kernel.KERNEL_ARGUMENT in manager.format_kernel_cmd()
+
+
+def test_a_failing_one_off_check_says_so_once_and_never_breaks_a_cell(monkeypatch, capsys):
+    from src import lab_kernel
+
+    hooks = []
+    shell = type("Shell", (), {"user_ns": {}})()
+    shell.events = type("Events", (), {"register": lambda self, e, h: hooks.append(h)})()
+    lab_kernel.load_ipython_extension(shell, env={"STCA_PUBLISHED_UNCHANGED": "1"})
+
+    def broken(path):
+        raise OSError(f"{path}: unreadable")
+
+    monkeypatch.setattr(lab_kernel, "load_config", broken)
+    for _ in range(3):
+        hooks[0](None)  # no exception reaches the cell
+    said = capsys.readouterr().out
+    assert said.count("did not run") == 1 and "unreadable" in said
