@@ -322,7 +322,8 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
     kernel and is not modified by opening; Run All gives no errors; the stand-in notice's link
     and the download link reach their files; typing an edit through several autosaves raises no
     error box, loses no key and keeps the edit in scratch; closing asks nothing (the read-mostly
-    save writes nothing to the pipeline's file); the toolbar's "Save a copy in scratch/" with the
+    save writes nothing to the pipeline's file), and closing with an edit not yet saved offers
+    Discard or Save, Save keeping it in scratch; the toolbar's "Save a copy in scratch/" with the
     name the docs give opens the copy from notebooks/scratch/; Duplicate lands there too; a
     launcher notebook with real exploratory code runs, and named at its first save moves there
     too; and afterwards git sees no change and `make lint` passes."""
@@ -423,6 +424,26 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         tab.locator(".lm-TabBar-tabCloseIcon").click()
         page.wait_for_timeout(1500)
         assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
+
+        # closed with an edit not yet autosaved (autosave off from here on), JupyterLab asks:
+        # Discard or Save; Save is never refused, and keeps the edit in scratch
+        page.get_by_role("menuitem", name="Settings", exact=True).click()
+        page.get_by_role("menuitemcheckbox", name="Autosave Documents").click()
+        page.locator(".jp-DirListing-item", has_text="00_start_here.ipynb").dblclick()
+        expect(tab).to_contain_text("00_start_here.ipynb", timeout=30_000)
+        editor.click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type("\n# closing with this line unsaved")
+        tab.locator(".lm-TabBar-tabCloseIcon").click()
+        asked = page.locator(".jp-Dialog")
+        expect(asked.get_by_role("button", name="Discard")).to_be_visible()
+        asked.get_by_role("button", name="Save", exact=True).click()
+        expect(asked).to_have_count(0)
+        deadline = time.monotonic() + 15
+        while "closing with this line unsaved" not in kept.read_text():
+            assert time.monotonic() < deadline, "the edit saved on closing was not kept in scratch"
+            page.wait_for_timeout(300)
+        assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
 
         # a copy of your own, from the toolbar's "Save a copy in scratch/" (Save As) with the
         # name the docs give: the copy opens in the tab, in notebooks/scratch/
