@@ -37,7 +37,7 @@ from tornado import web
 from traitlets import Bool, List, Unicode, default
 
 from src.helpers import ROOT
-from src.lab_kernel import edited_copy_path
+from src.lab_kernel import SCRATCH_FOLDER, edited_copy_path
 from src.notebooks import (
     NOTEBOOKS,
     cells_signature,
@@ -50,16 +50,15 @@ from src.notebooks import (
 )
 from src.pipeline import load_config
 
-SCRATCH_DIR = ROOT / "notebooks" / "scratch"
+SCRATCH_DIR = ROOT / SCRATCH_FOLDER
 PIPELINE_FOLDER = "notebooks"
-SCRATCH_FOLDER = "notebooks/scratch"
 SAVE_HELP = (
     "{path} is a pipeline notebook: changes to its code are not saved here, so an experiment "
     "never edits the pipeline. To keep your version, use File > Save Notebook As... and name it "
     "scratch/<name>.ipynb (that is notebooks/scratch/, which git ignores). To change the pipeline "
-    "on purpose, "
-    "restart JupyterLab with `make lab EDIT=1` and save again, or edit {script} in an editor and "
-    "run `python -m src.notebooks sync`. Running cells is never a problem: outputs are not kept."
+    "on purpose, restart JupyterLab with `make lab EDIT=1` and save again, or edit {script} in an "
+    "editor and run `python -m src.notebooks sync`. Running cells is never a problem: outputs are "
+    "not kept."
 )
 
 
@@ -97,13 +96,17 @@ class PipelineContentsManager(AsyncLargeFileManager):
             return f"{PIPELINE_FOLDER}/{path}"
         return path
 
-    def _exploration_folder(self, folder: str | None) -> str | None:
-        """Where a file duplicated (or named) in `folder` goes: notebooks/scratch/ instead
-        of notebooks/ (the pipeline's folder, which git and lint watch), created when needed."""
-        if folder is None or folder.strip("/") != PIPELINE_FOLDER:
-            return folder
+    def _scratch_folder(self) -> str:
+        """notebooks/scratch/, created if missing (git ignores it: a clean-up may remove it)."""
         Path(self._get_os_path(SCRATCH_FOLDER)).mkdir(parents=True, exist_ok=True)
         return SCRATCH_FOLDER
+
+    def _exploration_folder(self, folder: str | None) -> str | None:
+        """Where a file duplicated (or named) in `folder` goes: notebooks/scratch/ instead
+        of notebooks/ (the pipeline's folder, which git and lint watch)."""
+        if folder is None or folder.strip("/") != PIPELINE_FOLDER:
+            return folder
+        return self._scratch_folder()
 
     async def copy(self, from_path, to_path=None):
         """Duplicate (or a copy pasted) into notebooks/ lands in notebooks/scratch/ (a folder is
@@ -130,8 +133,8 @@ class PipelineContentsManager(AsyncLargeFileManager):
 
     async def save(self, model, path=""):
         path = self.scratch_alias(path)
-        if path.startswith(f"{SCRATCH_FOLDER}/"):  # scratch/ is git-ignored: it may be gone
-            Path(self._get_os_path(SCRATCH_FOLDER)).mkdir(parents=True, exist_ok=True)
+        if path.startswith(f"{SCRATCH_FOLDER}/"):
+            self._scratch_folder()
         if not self.is_protected(path):
             return await super().save(model, path)
         if model.get("chunk") is not None or model.get("type") not in ("notebook", "file"):
@@ -180,8 +183,7 @@ class PipelineContentsManager(AsyncLargeFileManager):
             and not self.is_protected(new)
             and not await ensure_async(self.dir_exists(old))
         ):
-            folder = self._exploration_folder(PIPELINE_FOLDER)
-            model = {**model, "path": f"{folder}/{new.rpartition('/')[2]}"}
+            model = {**model, "path": f"{self._scratch_folder()}/{new.rpartition('/')[2]}"}
         return await super().update(model, path)
 
     async def rename_file(self, old_path, new_path):

@@ -4,9 +4,9 @@ build/adhoc/<run>/, and a pipeline notebook says once where an edit of it is kep
 An IPython extension (src.lab.ProjectKernelManager loads it into every kernel JupyterLab starts).
 The first cell a pipeline notebook runs prints one line: an edit is kept in
 notebooks/scratch/<name>-edited.ipynb, never in the pipeline's file (not with EDIT=1, where
-saves do write it). Then, for every run:
-After each cell it looks at the notebook's variables: when they hold a pipeline report's
-parameters (pipeline.yml) and differ from every report's, each output that still points into
+saves do write it). After each cell the extension looks at the notebook's variables: when they
+hold a pipeline report's parameters (pipeline.yml) and differ from every report's, each output
+that still points into
 reports/ or data/processed/ is moved to build/adhoc/<report>-<UTC time>/ (same relative path,
 inputs untouched) and a note under the cell says so. With the pipeline's own values nothing is
 moved: the run rewrites the published files byte for byte, which src.helpers' guard allows.
@@ -32,6 +32,7 @@ from src.pipeline import Report, load_config
 
 # what ProjectKernelManager adds to the kernel's command line
 KERNEL_ARGUMENT = "--InteractiveShellApp.extensions=src.lab_kernel"
+SCRATCH_FOLDER = "notebooks/scratch"  # root-relative; git ignores it
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def edited_copy_path(path: str) -> str:
     """Where an edit of a pipeline notebook (or its .py) made in JupyterLab is kept:
     notebooks/scratch/<name>-edited.<ext>."""
     source = Path(path)
-    return str(Path("notebooks") / "scratch" / f"{source.stem}-edited{source.suffix}")
+    return f"{SCRATCH_FOLDER}/{source.stem}-edited{source.suffix}"
 
 
 def pipeline_notebook_note(session_path: str | None, reports: list[Report]) -> str | None:
@@ -127,10 +128,10 @@ def relocate_one_off(
     return Relocation(report.name, reasons, moved, folder)
 
 
-def _after_cell(namespace: MutableMapping, config: Path) -> None:
+def _move_one_off(namespace: MutableMapping, reports: list[Report]) -> None:
     from src.run import adhoc_folder  # build/adhoc/<name>-<UTC time>/, as `make run` names it
 
-    relocation = relocate_one_off(namespace, load_config(config), lambda n: adhoc_folder(n, None))
+    relocation = relocate_one_off(namespace, reports, lambda name: adhoc_folder(name, None))
     if relocation is not None:
         print(relocation.note())
 
@@ -145,11 +146,12 @@ def load_ipython_extension(ipython, env: Mapping[str, str] = os.environ) -> None
 
     def after_cell(result) -> None:
         try:
+            reports = load_config(config)
             if pending.pop("note", False):
-                note = pipeline_notebook_note(env.get("JPY_SESSION_NAME"), load_config(config))
+                note = pipeline_notebook_note(env.get("JPY_SESSION_NAME"), reports)
                 if note:
                     print(note)
-            _after_cell(ipython.user_ns, config)
+            _move_one_off(ipython.user_ns, reports)
         except Exception as error:  # noqa: BLE001 - never break the analyst's cell; say why, once
             if pending.pop("failure", False):
                 print(f"(the one-off check did not run: {error}; published files stay protected)")
