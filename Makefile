@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1500000000
 
-.PHONY: help env env-sync cluster-env cluster-sync reports plan unlock test test-fast browser lint lab scratch bench run diff manifest standin lock clean distclean
+.PHONY: help env env-sync cluster-env cluster-sync reports plan unlock test test-fast soak browser lint lab scratch bench run diff manifest standin lock clean distclean
 
 help:
 	@echo "make reports   build every report into reports/ (creates .venv on first use)"
@@ -26,6 +26,7 @@ help:
 	@echo "make lab       JupyterLab on 127.0.0.1 with the project kernel (EDIT=1 to save pipeline notebooks)"
 	@echo "make scratch NB=<name>   your own copy of a pipeline notebook in notebooks/scratch/"
 	@echo "make lint      ruff, notebook pairing and output checks"
+	@echo "make soak      JupyterLab: a minute of typing through the 20 s autosave (CI runs it)"
 	@echo "make bench     benchmarks -> benchmarks/results/"
 	@echo "make diff BASE=<ref>   which published values moved since a release (build/diff/changes.csv)"
 	@echo "make manifest  re-record data/raw checksums after a deliberate raw-data change"
@@ -105,6 +106,13 @@ browser:
 	else \
 	  echo "make test needs Chromium for the browser tests: sudo apt-get install chromium (or set CHROMIUM_PATH)"; exit 1; \
 	fi
+
+# The JupyterLab soak: the analyst's browser test typing into a pipeline notebook for 60 s
+# through the project's own 20 s autosave (make test types 10 s through a 2 s autosave). CI runs
+# it after make test.
+soak: $(STAMP) browser
+	STCA_LAB_TYPING_SECONDS=60 STCA_LAB_AUTOSAVE_SECONDS=20 \
+	  $(PY) -m pytest tests/test_lab.py -k test_an_analyst_runs_start_here $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
