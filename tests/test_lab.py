@@ -308,6 +308,18 @@ def _git(repo: Path, *args: str) -> str:
     ).stdout
 
 
+def _wait_for_file(page, path: Path, text: str | None, message: str, seconds: float = 15,
+                   problems: str | None = None) -> None:  # fmt: skip
+    """Poll until `path` exists (holding `text`, when given); fail with `message` after
+    `seconds`, or at once when `problems` (a selector) shows in the page meanwhile."""
+    deadline = time.monotonic() + seconds
+    while not (path.exists() and (text is None or text in path.read_text())):
+        if problems:
+            assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
+        assert time.monotonic() < deadline, message
+        page.wait_for_timeout(300)
+
+
 @pytest.fixture
 def lab_repo(built_repo, tmp_path):
     """A built copy of the repository that is its own git repository, everything committed."""
@@ -417,11 +429,8 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         # every key reached the cell: each round's text is there, whole
         assert editor.inner_text().count(typed.strip()) == rounds, "keys were lost"
         kept = lab_repo / "notebooks" / "scratch" / "00_start_here-edited.ipynb"
-        deadline = time.monotonic() + 2 * AUTOSAVE_SECONDS + 10
-        while not (kept.exists() and "trying other years" in kept.read_text()):
-            assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
-            assert time.monotonic() < deadline, "the edit was not kept in scratch"
-            page.wait_for_timeout(500)
+        _wait_for_file(page, kept, "trying other years", "the edit was not kept in scratch",
+                       seconds=2 * AUTOSAVE_SECONDS + 10, problems=problems)  # fmt: skip
         assert page.locator(problems).count() == 0
 
         # autosave of a pipeline notebook leaves the document clean (its file as committed,
@@ -449,10 +458,8 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         expect(asked.get_by_role("button", name="Discard")).to_be_visible()
         asked.get_by_role("button", name="Save", exact=True).click()
         expect(asked).to_have_count(0)
-        deadline = time.monotonic() + 15
-        while "closing with this line unsaved" not in kept.read_text():
-            assert time.monotonic() < deadline, "the edit saved on closing was not kept in scratch"
-            page.wait_for_timeout(300)
+        _wait_for_file(page, kept, "closing with this line unsaved",
+                       "the edit saved on closing was not kept in scratch")  # fmt: skip
         assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
 
         # a copy of your own, from the toolbar's "Save a copy in scratch/" (Save As) with the
@@ -473,10 +480,7 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         page.locator(".jp-DirListing-item", has_text="01_clean_foia.ipynb").click(button="right")
         page.locator(".lm-Menu-item", has_text="Duplicate").first.click()
         duplicate = lab_repo / "notebooks" / "scratch" / "01_clean_foia.ipynb"
-        deadline = time.monotonic() + 15
-        while not duplicate.exists():
-            assert time.monotonic() < deadline, "Duplicate did not land in notebooks/scratch/"
-            page.wait_for_timeout(300)
+        _wait_for_file(page, duplicate, None, "Duplicate did not land in notebooks/scratch/")
 
         # a launcher notebook with real exploratory code runs, saves, and (below) leaves lint
         # and git as they were
@@ -511,10 +515,7 @@ def test_an_analyst_runs_start_here_and_leaves_the_repository_clean(browser, lab
         page.locator(".jp-Dialog").get_by_role("button", name="Rename and Save").click()
         expect(tab).to_contain_text("my-exploration.ipynb", timeout=30_000)
         named = lab_repo / "notebooks" / "scratch" / "my-exploration.ipynb"
-        deadline = time.monotonic() + 15
-        while not (named.exists() and "groupby" in named.read_text()):
-            assert time.monotonic() < deadline, "the launcher's notebook was not saved in scratch"
-            page.wait_for_timeout(300)
+        _wait_for_file(page, named, "groupby", "the launcher's notebook was not saved in scratch")
         assert not list((lab_repo / "notebooks").glob("*exploration*"))
         assert page.locator(problems).count() == 0, page.locator(problems).first.inner_text()
         assert errors == []

@@ -438,20 +438,21 @@ def test_outputs_already_outside_published_folders_are_left_where_they_are():
     assert _relocate({"year_basis": "fiscal"}) is None  # not a report's parameters
 
 
+class _FakeShell:
+    """What the extension uses of an IPython shell: its variables and its event hooks."""
+
+    def __init__(self):
+        self.user_ns, self.hooks = {}, []
+        self.events = self  # IPython's shell.events.register(event, hook)
+
+    def register(self, event, hook):
+        self.hooks.append((event, hook))
+
+
 def test_the_kernel_extension_acts_only_in_make_labs_kernels(capsys):
     from src import lab_kernel
 
-    class Events:
-        def __init__(self):
-            self.hooks = []
-
-        def register(self, event, hook):
-            self.hooks.append((event, hook))
-
-    class Shell:
-        def __init__(self):
-            self.events, self.user_ns = Events(), {}
-
+    Shell = _FakeShell
     plain = Shell()
     lab_kernel.load_ipython_extension(plain, env={})
     assert plain.events.hooks == []
@@ -489,10 +490,9 @@ def test_the_kernel_extension_acts_only_in_make_labs_kernels(capsys):
 def test_a_failing_one_off_check_says_so_once_and_never_breaks_a_cell(monkeypatch, capsys):
     from src import lab_kernel
 
-    hooks = []
-    shell = type("Shell", (), {"user_ns": {}})()
-    shell.events = type("Events", (), {"register": lambda self, e, h: hooks.append(h)})()
+    shell = _FakeShell()
     lab_kernel.load_ipython_extension(shell, env={"STCA_PUBLISHED_UNCHANGED": "1"})
+    hooks = [hook for _, hook in shell.events.hooks]
 
     def broken(path):
         raise OSError(f"{path}: unreadable")
